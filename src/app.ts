@@ -1,0 +1,22 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import services from './plugins/services.js';
+import awsDialect from './routes/aws/index.js';
+import contentRoutes from './routes/content.js';
+import healthRoutes from './routes/health.js';
+
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // Layer ARNs arrive as path labels and run well past Fastify's default of 100 characters.
+    routerOptions: { maxParamLength: 2048 },
+  });
+  await app.register(services, { config });
+  await app.register(healthRoutes);
+  await app.register(contentRoutes);
+  await app.register(awsDialect, { prefix: '/2018-10-31' });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ message: `Strata serves no ${request.method} ${request.url.split('?')[0]}` }),
+  );
+  return app;
+}

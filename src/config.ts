@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, parsed once from the environment and command-line flags.
+ * A flag `--data-dir x` (or `--data-dir=x`) is the same as STRATA_DATA_DIR=x; flags win over the environment.
+ */
+const ConfigSchema = z.object({
+  STRATA_HOST: z.string().min(1).default('127.0.0.1'),
+  STRATA_PORT: z.coerce.number().int().min(0).max(65535).default(4588),
+  STRATA_DATA_DIR: z.string().min(1).default('./.strata'),
+  STRATA_PUBLIC_URL: z.string().url().optional(),
+  STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
+  STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
+  STRATA_LINK_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  // AWS limits (aws-lambda-layers.md §5); configurable so tests and users can exercise them cheaply.
+  STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211),
+  STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800),
+  STRATA_AWS_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(262_144_000),
+});
+
+export type ConfigEnv = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Base URL of download links; when unset it follows the address the server listens on. */
+  publicUrl: string | undefined;
+  logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
+  linkTtlSeconds: number;
+  aws: {
+    accountId: string;
+    region: string;
+    maxRequestBytes: number;
+    maxZippedBytes: number;
+    maxUnzippedBytes: number;
+  };
+}
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof ConfigEnv)[];
+
+export class ConfigError extends Error {}
+
+/** `--data-dir=x` / `--data-dir x` → { STRATA_DATA_DIR: 'x' }. */
+export function flagsToEnv(argv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new ConfigError(`unexpected argument '${arg}'`);
+    const key = `STRATA_${m[1]!.replace(/-/g, '_').toUpperCase()}`;
+    if (!(CONFIG_KEYS as string[]).includes(key)) throw new ConfigError(`unknown flag '--${m[1]}'`);
+    let value = m[2];
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new ConfigError(`flag '--${m[1]}' needs a value`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): Config {
+  const merged: Record<string, string | undefined> = {};
+  for (const key of CONFIG_KEYS) if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+  Object.assign(merged, flagsToEnv(argv));
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.STRATA_HOST,
+    port: c.STRATA_PORT,
+    dataDir: c.STRATA_DATA_DIR,
+    publicUrl: c.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: c.STRATA_LOG_LEVEL,
+    linkTtlSeconds: c.STRATA_LINK_TTL_SECONDS,
+    aws: {
+      accountId: c.STRATA_AWS_ACCOUNT_ID,
+      region: c.STRATA_AWS_REGION,
+      maxRequestBytes: c.STRATA_AWS_MAX_REQUEST_BYTES,
+      maxZippedBytes: c.STRATA_AWS_MAX_ZIPPED_BYTES,
+      maxUnzippedBytes: c.STRATA_AWS_MAX_UNZIPPED_BYTES,
+    },
+  };
+}
+
+/** The settings as name=value lines, for the start-up banner. */
+export function describeConfig(config: Config): string[] {
+  return [
+    `STRATA_HOST=${config.host}`,
+    `STRATA_PORT=${config.port}`,
+    `STRATA_DATA_DIR=${config.dataDir}`,
+    `STRATA_PUBLIC_URL=${config.publicUrl ?? '(follows the listening address)'}`,
+    `STRATA_LOG_LEVEL=${config.logLevel}`,
+    `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
+    `STRATA_AWS_ACCOUNT_ID=${config.aws.accountId}`,
+    `STRATA_AWS_REGION=${config.aws.region}`,
+    `STRATA_AWS_MAX_REQUEST_BYTES=${config.aws.maxRequestBytes}`,
+    `STRATA_AWS_MAX_ZIPPED_BYTES=${config.aws.maxZippedBytes}`,
+    `STRATA_AWS_MAX_UNZIPPED_BYTES=${config.aws.maxUnzippedBytes}`,
+  ];
+}

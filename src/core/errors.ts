@@ -1,0 +1,134 @@
+/**
+ * Domain errors. Each dialect maps every code to its own wire error in one total table
+ * (`Record<DomainErrorCode, …>`), so adding a code here fails the build until every dialect handles it.
+ */
+import type { LayerRef } from './model.js';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class LayerVersionNotFound extends DomainError {
+  readonly code = 'LayerVersionNotFound';
+  constructor(readonly ref: LayerRef, readonly version: number) {
+    super(`layer ${ref.name} version ${version} does not exist`);
+  }
+}
+
+export class InvalidVersionNumber extends DomainError {
+  readonly code = 'InvalidVersionNumber';
+  constructor(readonly version: number) {
+    super(`version ${version} is less than 1`);
+  }
+}
+
+export class PolicyNotFound extends DomainError {
+  readonly code = 'PolicyNotFound';
+  constructor() {
+    super('the version has no access policy');
+  }
+}
+
+export class GrantNotFound extends DomainError {
+  readonly code = 'GrantNotFound';
+  constructor(readonly statementId: string) {
+    super(`statement ${statementId} not found`);
+  }
+}
+
+export class GrantAlreadyExists extends DomainError {
+  readonly code = 'GrantAlreadyExists';
+  constructor(readonly statementId: string) {
+    super(`statement ${statementId} already exists`);
+  }
+}
+
+export class RevisionMismatch extends DomainError {
+  readonly code = 'RevisionMismatch';
+  constructor() {
+    super('the revision does not match the current one');
+  }
+}
+
+export class PolicyTooLarge extends DomainError {
+  readonly code = 'PolicyTooLarge';
+  constructor(readonly size: number, readonly limit: number) {
+    super(`policy size ${size} exceeds ${limit}`);
+  }
+}
+
+export class RequestTooLarge extends DomainError {
+  readonly code = 'RequestTooLarge';
+  constructor(readonly limit: number) {
+    super(`request body exceeds ${limit} bytes`);
+  }
+}
+
+export class MalformedDocument extends DomainError {
+  readonly code = 'MalformedDocument';
+  constructor(readonly detail: string) {
+    super(`request body is not valid JSON: ${detail}`);
+  }
+}
+
+export class InvalidContentEncoding extends DomainError {
+  readonly code = 'InvalidContentEncoding';
+  constructor(readonly detail: string) {
+    super(`content is not valid base64: ${detail}`);
+  }
+}
+
+export class ZippedTooLarge extends DomainError {
+  readonly code = 'ZippedTooLarge';
+  constructor(readonly limit: number) {
+    super(`zip exceeds ${limit} bytes`);
+  }
+}
+
+export class NotAZip extends DomainError {
+  readonly code = 'NotAZip';
+  constructor(readonly detail: string) {
+    super(`content is not a usable zip: ${detail}`);
+  }
+}
+
+export class EmptyZip extends DomainError {
+  readonly code = 'EmptyZip';
+  constructor() {
+    super('zip has no entries');
+  }
+}
+
+export class UnzippedTooLarge extends DomainError {
+  readonly code = 'UnzippedTooLarge';
+  constructor(readonly limit: number) {
+    super(`unzipped size must be smaller than ${limit} bytes`);
+  }
+}
+
+/** Content from a bucket, before the bucket-backed content sources exist. */
+export class ContentSourceUnsupported extends DomainError {
+  readonly code = 'ContentSourceUnsupported';
+  constructor(readonly source: string) {
+    super(`content source ${source} is not supported`);
+  }
+}
+
+export type AnyDomainError =
+  | LayerVersionNotFound
+  | InvalidVersionNumber
+  | PolicyNotFound
+  | GrantNotFound
+  | GrantAlreadyExists
+  | RevisionMismatch
+  | PolicyTooLarge
+  | RequestTooLarge
+  | MalformedDocument
+  | InvalidContentEncoding
+  | ZippedTooLarge
+  | NotAZip
+  | EmptyZip
+  | UnzippedTooLarge
+  | ContentSourceUnsupported;
+
+export type DomainErrorCode = AnyDomainError['code'];

@@ -1,0 +1,150 @@
+/**
+ * AWS Lambda's wire errors: one class per `x-amzn-ErrorType` code, each with its status and body shape.
+ * Body key casing differs per code and mirrors the model's member names (aws-lambda-layers.md §1.1):
+ * ResourceNotFoundException says `Message`, the other modeled errors say `message`, and the unmodeled
+ * ValidationException carries `message` alone.
+ */
+import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
+import { layerVersionArn } from './arn.js';
+import type { AwsOperation } from './operations.js';
+
+export abstract class AwsError extends Error {
+  abstract readonly status: number;
+  abstract body(): Record<string, unknown>;
+  get code(): string {
+    return this.constructor.name;
+  }
+}
+
+/** Modeled 4xx errors: `{"Type":"User","message":…}`. */
+abstract class UserError extends AwsError {
+  body() {
+    return { Type: 'User', message: this.message };
+  }
+}
+
+export class InvalidParameterValueException extends UserError {
+  readonly status = 400;
+}
+export class ResourceConflictException extends UserError {
+  readonly status = 409;
+}
+export class PreconditionFailedException extends UserError {
+  readonly status = 412;
+}
+export class PolicyLengthExceededException extends UserError {
+  readonly status = 400;
+}
+export class RequestEntityTooLargeException extends UserError {
+  readonly status = 413;
+}
+/** Body parse failures; message prefix recorded for Invoke, inferred for other operations. */
+export class InvalidRequestContentException extends UserError {
+  readonly status = 400;
+}
+
+export class ResourceNotFoundException extends AwsError {
+  readonly status = 404;
+  body() {
+    return { Type: 'User', Message: this.message };
+  }
+}
+
+/** Coral's model validation: not modeled by Lambda, so clients only read `message`. */
+export class ValidationException extends AwsError {
+  readonly status = 400;
+  body() {
+    return { message: this.message };
+  }
+}
+
+/**
+ * What Lambda answers for a request it cannot map to an operation (boto/boto3#294, botocore#678); the status is
+ * inferred from the code.
+ */
+export class AccessDeniedException extends AwsError {
+  readonly status = 403;
+  body() {
+    return { Message: this.message };
+  }
+}
+
+export class ServiceException extends AwsError {
+  readonly status = 500;
+  body() {
+    return { Type: 'Service', Message: this.message };
+  }
+}
+
+/** Recorded message texts, word for word (aws-lambda-layers.md §3). */
+export const MESSAGES = {
+  notFound: 'The resource you requested does not exist.',
+  versionBelowOne: 'Layer Version Cannot be less than 1',
+  versionDoesNotExist: (arn: string) => `Layer version ${arn} does not exist.`,
+  noPolicy: 'No policy is associated with the given resource.',
+  statementNotFound: (sid: string) => `Statement ${sid} is not found in resource policy.`,
+  statementExists: (sid: string) =>
+    `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+  revisionMismatch:
+    'The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id',
+  policyTooLarge: (size: number, limit: number) => `The final policy size (${size}) is bigger than the limit (${limit}).`,
+  requestTooLarge: (limit: number, op: string) => `Request must be smaller than ${limit} bytes for the ${op} operation`,
+  zippedTooLarge: (limit: number) => `Zipped size must be smaller than ${limit} bytes`,
+  unzippedTooLarge: (limit: number) => `Unzipped size must be smaller than ${limit} bytes`,
+  couldNotUnzip: 'Could not unzip uploaded file. Please check your file, then try to upload again.',
+  emptyZip: 'Uploaded file must be a non-empty zip',
+  // The next three are CreateFunction's texts (inferred for layers; README "Known differences").
+  noContentSource: 'Please provide a source for function code.',
+  zipFileAndS3: 'Please do not provide other FunctionCode parameters when providing a ZipFile.',
+  unparsable: (detail: string) => `Could not parse request body into json: ${detail}`,
+  s3Unsupported:
+    'Layer content from S3 (S3Bucket/S3Key) is not supported by this Strata server yet; send Content.ZipFile instead.',
+  // Not recorded: AWS markers are opaque tokens and no response to a forged one was captured.
+  invalidMarker: 'The marker provided is not valid.',
+  unknownOperation: 'Unable to determine service/operation name to be authorized',
+  internal: 'An internal error occurred in Strata. See its log for details.',
+};
+
+export interface ErrorContext {
+  operation: AwsOperation | undefined;
+}
+
+/**
+ * Every domain error, as AWS sends it. Not-found texts depend on the operation: reads say "The resource you
+ * requested does not exist.", the policy operations name the version ARN.
+ */
+export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainError, { code: C }>, ctx: ErrorContext) => AwsError } = {
+  LayerVersionNotFound: (err, ctx) =>
+    new ResourceNotFoundException(
+      ctx.operation && POLICY_OPERATIONS.has(ctx.operation)
+        ? MESSAGES.versionDoesNotExist(layerVersionArn(err.ref, err.version))
+        : MESSAGES.notFound,
+    ),
+  InvalidVersionNumber: () => new InvalidParameterValueException(MESSAGES.versionBelowOne),
+  PolicyNotFound: () => new ResourceNotFoundException(MESSAGES.noPolicy),
+  GrantNotFound: (err) => new ResourceNotFoundException(MESSAGES.statementNotFound(err.statementId)),
+  GrantAlreadyExists: (err) => new ResourceConflictException(MESSAGES.statementExists(err.statementId)),
+  RevisionMismatch: () => new PreconditionFailedException(MESSAGES.revisionMismatch),
+  PolicyTooLarge: (err) => new PolicyLengthExceededException(MESSAGES.policyTooLarge(err.size, err.limit)),
+  RequestTooLarge: (err, ctx) =>
+    new RequestEntityTooLargeException(MESSAGES.requestTooLarge(err.limit, ctx.operation ?? 'PublishLayerVersion')),
+  MalformedDocument: (err) => new InvalidRequestContentException(MESSAGES.unparsable(err.detail)),
+  InvalidContentEncoding: (err) =>
+    new InvalidRequestContentException(
+      MESSAGES.unparsable(`Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): ${err.detail}`),
+    ),
+  ZippedTooLarge: (err) => new RequestEntityTooLargeException(MESSAGES.zippedTooLarge(err.limit)),
+  NotAZip: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
+  EmptyZip: () => new InvalidParameterValueException(MESSAGES.emptyZip),
+  UnzippedTooLarge: (err) => new InvalidParameterValueException(MESSAGES.unzippedTooLarge(err.limit)),
+  ContentSourceUnsupported: () => new InvalidParameterValueException(MESSAGES.s3Unsupported),
+};
+
+const POLICY_OPERATIONS: ReadonlySet<AwsOperation> = new Set([
+  'AddLayerVersionPermission', 'RemoveLayerVersionPermission', 'GetLayerVersionPolicy',
+]);
+
+export function fromDomain(err: DomainError, ctx: ErrorContext): AwsError {
+  const map = DOMAIN_TO_AWS[err.code as DomainErrorCode] as (e: DomainError, c: ErrorContext) => AwsError;
+  return map(err, ctx);
+}

@@ -1,0 +1,86 @@
+/**
+ * The AWS Lambda layer dialect, under /2018-10-31: PascalCase JSON, `x-amzn-ErrorType` errors.
+ *
+ * Gaps: S3-sourced content (S3Bucket/S3Key) answers InvalidParameterValueException until a bucket backend
+ * exists; signatures are parsed for the caller's account and region but not verified; there is no code
+ * storage quota, no throttling and no cross-account access check.
+ * By design: a LayerName given as an ARN acts on that ARN's account and region.
+ * Client quirks: SDK v3 and botocore order GetLayerVersionByArn's query differently (we route on `find`);
+ * SDKs percent-encode ARNs in path labels (Fastify decodes them).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ingestJson } from '../../core/ingest.js';
+import { DomainError } from '../../core/errors.js';
+import {
+  AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, RequestEntityTooLargeException,
+  ServiceException, fromDomain,
+} from './errors.js';
+import layerRoutes from './layers.js';
+import permissionRoutes from './permissions.js';
+
+/** Bodies of the operations that carry no layer content are small. */
+const SMALL_BODY_LIMIT = 1024 * 1024;
+
+export default async function awsDialect(app: FastifyInstance) {
+  const { config, layers } = app;
+  app.decorateRequest('awsOperation', undefined);
+  app.decorateRequest('stagedContent', null);
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-amzn-RequestId', randomUUID());
+  });
+  // A staged upload that no handler took (validation failed, client went away) is removed.
+  const discardStaged = async (request: FastifyRequest) => {
+    await request.stagedContent?.discard();
+    request.stagedContent = null;
+  };
+  app.addHook('onResponse', discardStaged);
+  app.addHook('onRequestAbort', discardStaged);
+
+  // Every body is read as JSON whatever its Content-Type, as Lambda does. PublishLayerVersion's zip is streamed
+  // to disk while it arrives instead of being parsed into memory.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    const operation = request.routeOptions.config.awsOperation;
+    request.awsOperation = operation;
+    const publish = operation === 'PublishLayerVersion';
+    const declared = request.headers['content-length'];
+    const { document, content } = await ingestJson(payload as AsyncIterable<Uint8Array>, {
+      contentFields: publish ? [['Content', 'ZipFile']] : [],
+      maxBodyBytes: publish ? config.aws.maxRequestBytes : SMALL_BODY_LIMIT,
+      maxContentBytes: config.aws.maxZippedBytes,
+      declaredLength: declared === undefined ? undefined : Number(declared),
+      staging: layers.staging,
+    });
+    if (content) request.stagedContent = content.file;
+    return document;
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const ctx = { operation: request.awsOperation ?? request.routeOptions.config.awsOperation };
+    let wire: AwsError;
+    if (err instanceof AwsError) wire = err;
+    else if (err instanceof DomainError) wire = fromDomain(err, ctx);
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      wire = new RequestEntityTooLargeException(MESSAGES.requestTooLarge(SMALL_BODY_LIMIT, ctx.operation ?? 'Unknown'));
+    } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify refusing the request before it reached us (bad header, bad encoding…).
+      wire = new InvalidRequestContentException(MESSAGES.unparsable(err.message));
+    } else {
+      request.log.error({ err, operation: ctx.operation }, 'unexpected error');
+      wire = new ServiceException(MESSAGES.internal);
+    }
+    return sendError(reply, wire);
+  });
+
+  // Lambda answers a request it cannot map to an operation with AccessDeniedException (boto/boto3#294).
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new AccessDeniedException(MESSAGES.unknownOperation)));
+
+  await app.register(layerRoutes);
+  await app.register(permissionRoutes);
+}
+
+function sendError(reply: FastifyReply, err: AwsError) {
+  return reply.status(err.status).header('x-amzn-ErrorType', err.code).type('application/json').send(err.body());
+}

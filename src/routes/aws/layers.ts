@@ -1,0 +1,89 @@
+/** The layer version operations (aws-lambda-layers.md §3.1–3.6). */
+import type { FastifyInstance } from 'fastify';
+import { ContentSourceUnsupported } from '../../core/errors.js';
+import type { LayerVersion } from '../../core/model.js';
+import { contentUrl } from '../content.js';
+import { parseLayerArn } from './arn.js';
+import { layerRefOf } from './caller.js';
+import { InvalidParameterValueException, MESSAGES, ResourceNotFoundException } from './errors.js';
+import { route, serve, type OperationContext } from './route.js';
+import { decodeMarker, encodeMarker, layerItem, layerVersionItem, layerVersionOut } from './serialize.js';
+
+const DEFAULT_MAX_ITEMS = 50;
+
+export default async function layerRoutes(app: FastifyInstance) {
+  const { config, layers } = app;
+  const versionOut = (v: LayerVersion, { request }: OperationContext) =>
+    layerVersionOut(v, contentUrl(request, config.publicUrl, layers, v.content.blobKey));
+
+  route(app, 'POST', '/layers/:LayerName/versions', 'PublishLayerVersion', async (input, ctx) => {
+    const { Content: content } = input;
+    const staged = ctx.request.stagedContent;
+    const fromS3 = [content.S3Bucket, content.S3Key, content.S3ObjectVersion].some((v) => v !== undefined && v !== null);
+    if (staged && fromS3) throw new InvalidParameterValueException(MESSAGES.zipFileAndS3);
+    if (!staged && !fromS3) throw new InvalidParameterValueException(MESSAGES.noContentSource);
+    if (!staged) throw new ContentSourceUnsupported('s3');
+    ctx.request.stagedContent = null; // the service owns it now, and removes it on failure
+    const version = await layers.publish(
+      layerRefOf(input.LayerName, ctx.caller),
+      {
+        description: input.Description ?? null,
+        license: input.LicenseInfo ?? null,
+        compatibleRuntimes: input.CompatibleRuntimes ?? null,
+        compatibleArchitectures: input.CompatibleArchitectures ?? null,
+      },
+      staged,
+      { maxUnzippedBytes: config.aws.maxUnzippedBytes },
+    );
+    return ctx.reply.code(201).send(versionOut(version, ctx));
+  });
+
+  route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', async (input, ctx) =>
+    versionOut(layers.getVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber), ctx),
+  );
+
+  route(app, 'DELETE', '/layers/:LayerName/versions/:VersionNumber', 'DeleteLayerVersion', async (input, ctx) => {
+    await layers.deleteVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber);
+    return ctx.reply.code(204).send();
+  });
+
+  route(app, 'GET', '/layers/:LayerName/versions', 'ListLayerVersions', async (input, ctx) => {
+    const page = layers.listVersions(
+      layerRefOf(input.LayerName, ctx.caller),
+      { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
+      { after: markerOf<number>(input.Marker, 'number'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
+    );
+    return {
+      NextMarker: page.next === undefined ? null : encodeMarker(page.next),
+      LayerVersions: page.items.map(layerVersionItem),
+    };
+  });
+
+  // One path, two operations: `find=LayerVersion` selects GetLayerVersionByArn, in any query order (§1.0).
+  app.get<{ Querystring: { find?: unknown } }>('/layers', (request, reply) => {
+    if (request.query.find === 'LayerVersion') {
+      return serve(app, 'GetLayerVersionByArn', async (input, ctx) => {
+        const arn = parseLayerArn(input.Arn);
+        // `arn:aws:lambda:::awslayer:NAME` passes the model pattern but names no layer a user can publish.
+        if (!arn || arn.version === undefined) throw new ResourceNotFoundException(MESSAGES.notFound);
+        const ref = { cloud: 'aws' as const, account: arn.account, region: arn.region, name: arn.name };
+        return versionOut(layers.getVersion(ref, arn.version), ctx);
+      }, request, reply);
+    }
+    return serve(app, 'ListLayers', async (input, ctx) => {
+      const page = layers.listLayers(
+        { cloud: 'aws', account: ctx.caller.account, region: ctx.caller.region },
+        { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
+        { after: markerOf<string>(input.Marker, 'string'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
+      );
+      return { NextMarker: page.next === undefined ? null : encodeMarker(page.next), Layers: page.items.map(layerItem) };
+    }, request, reply);
+  });
+}
+
+function markerOf<T extends string | number>(marker: string | undefined, kind: 'string' | 'number'): T | undefined {
+  if (marker === undefined || marker === '') return undefined;
+  const cursor = decodeMarker<T>(marker, kind);
+  if (cursor === undefined) throw new InvalidParameterValueException(MESSAGES.invalidMarker);
+  return cursor;
+}

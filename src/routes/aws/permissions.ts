@@ -1,0 +1,45 @@
+/** Layer version permissions (aws-lambda-layers.md §3.7–3.9). */
+import type { FastifyInstance } from 'fastify';
+import { PolicyTooLarge } from '../../core/errors.js';
+import type { Grant, LayerRef } from '../../core/model.js';
+import { layerRefOf } from './caller.js';
+import { POLICY_SIZE_LIMIT, policyDocument, statementOf } from './policy.js';
+import { route } from './route.js';
+
+export default async function permissionRoutes(app: FastifyInstance) {
+  const { layers } = app;
+  const policyPath = '/layers/:LayerName/versions/:VersionNumber/policy';
+
+  route(app, 'POST', policyPath, 'AddLayerVersionPermission', async (input, ctx) => {
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    const grant: Grant = {
+      statementId: input.StatementId,
+      action: input.Action,
+      principal: input.Principal,
+      organizationId: input.OrganizationId ?? null,
+    };
+    const policy = layers.addGrant(ref, input.VersionNumber, grant, input.RevisionId, (grants) =>
+      checkPolicySize(grants, ref, input.VersionNumber),
+    );
+    return ctx.reply.code(201).send({
+      Statement: JSON.stringify(statementOf(grant, ref, input.VersionNumber)),
+      RevisionId: policy.revision,
+    });
+  });
+
+  route(app, 'DELETE', `${policyPath}/:StatementId`, 'RemoveLayerVersionPermission', async (input, ctx) => {
+    layers.removeGrant(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber, input.StatementId, input.RevisionId);
+    return ctx.reply.code(204).send();
+  });
+
+  route(app, 'GET', policyPath, 'GetLayerVersionPolicy', async (input, ctx) => {
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    const policy = layers.getPolicy(ref, input.VersionNumber);
+    return { Policy: policyDocument(policy.grants, ref, input.VersionNumber), RevisionId: policy.revision };
+  });
+}
+
+function checkPolicySize(grants: Grant[], ref: LayerRef, version: number): void {
+  const size = Buffer.byteLength(policyDocument(grants, ref, version));
+  if (size > POLICY_SIZE_LIMIT) throw new PolicyTooLarge(size, POLICY_SIZE_LIMIT);
+}

@@ -1,0 +1,47 @@
+/**
+ * Download links for layer content, under Strata's own namespace. The clouds hand out presigned object-store
+ * URLs (S3 for AWS, OSS for FC) that expire; these are signed and expire the same way, and a refused link
+ * answers like the object store would, in XML.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LayerService } from '../core/layer-service.js';
+
+export const CONTENT_PREFIX = '/_strata/content';
+
+/** The URL clients are given for a blob: on STRATA_PUBLIC_URL, else on the host the request came to. */
+export function contentUrl(request: FastifyRequest, publicUrl: string | undefined, layers: LayerService, blobKey: string): string {
+  const base = publicUrl ?? `${request.protocol}://${request.host}`;
+  const { expires, signature } = layers.links.sign(blobKey);
+  return `${base}${CONTENT_PREFIX}/${blobKey}?X-Strata-Expires=${expires}&X-Strata-Signature=${signature}`;
+}
+
+function xmlError(reply: FastifyReply, status: number, code: string, message: string) {
+  return reply
+    .status(status)
+    .type('application/xml')
+    .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+}
+
+export default async function contentRoutes(app: FastifyInstance) {
+  app.get<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>(
+    `${CONTENT_PREFIX}/:key`,
+    async (request, reply) => {
+      const { key } = request.params;
+      const expires = Number(request.query['X-Strata-Expires']);
+      const signature = request.query['X-Strata-Signature'] ?? '';
+      switch (app.layers.links.check(key, expires, signature)) {
+        case 'forged':
+          return xmlError(reply, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+        case 'expired':
+          return xmlError(reply, 403, 'AccessDenied', 'Request has expired');
+      }
+      const blob = await app.layers.openContent(key);
+      if (!blob) return xmlError(reply, 404, 'NoSuchKey', 'The specified key does not exist.');
+      return reply
+        .type('application/zip')
+        .header('content-length', blob.size)
+        .header('cache-control', 'private, max-age=0')
+        .send(blob.stream);
+    },
+  );
+}

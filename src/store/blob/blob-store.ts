@@ -1,0 +1,13 @@
+import type { Readable } from 'node:stream';
+
+/** Immutable blobs under unguessable keys. */
+export interface BlobStore {
+  /** Takes a finished local file as a new blob (the file is moved, not copied, where possible). */
+  adopt(localPath: string): Promise<string>;
+  /** The blob's bytes, or undefined when there is no such blob. */
+  open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /** Removes a blob; removing a missing blob is not an error. */
+  delete(key: string): Promise<void>;
+  /** Removes blobs that `isReferenced` does not claim (left by a crash between blob and metadata). */
+  sweep(isReferenced: (key: string) => boolean): Promise<number>;
+}

@@ -1,0 +1,226 @@
+import type { Db } from './db.js';
+import type {
+  AccessPolicy, Grant, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, StoredContent,
+  VersionFilter,
+} from '../core/model.js';
+
+interface VersionRow {
+  name: string;
+  cloud: string;
+  account: string;
+  region: string;
+  version: number;
+  description: string | null;
+  license: string | null;
+  compatible_runtimes: string | null;
+  compatible_architectures: string | null;
+  created_at: number;
+  blob_key: string;
+  sha256: Buffer;
+  crc64: string;
+  size: number;
+  is_public: number;
+}
+
+interface GrantRow {
+  statement_id: string;
+  action: string;
+  principal: string;
+  organization_id: string | null;
+}
+
+const VERSION_COLUMNS = `l.name, l.cloud, l.account, l.region, v.version, v.description, v.license,
+  v.compatible_runtimes, v.compatible_architectures, v.created_at, v.blob_key, v.sha256, v.crc64, v.size, v.is_public`;
+
+// A version matches a filter value only when it declared it (a version with no runtimes matches no runtime filter).
+const FILTER_SQL = `
+  AND (@runtime IS NULL OR EXISTS (SELECT 1 FROM json_each(v.compatible_runtimes) WHERE value = @runtime))
+  AND (@architecture IS NULL OR EXISTS (SELECT 1 FROM json_each(v.compatible_architectures) WHERE value = @architecture))`;
+
+function toVersion(row: VersionRow): LayerVersion {
+  return {
+    ref: { cloud: row.cloud as LayerRef['cloud'], account: row.account, region: row.region, name: row.name },
+    version: row.version,
+    description: row.description,
+    license: row.license,
+    compatibleRuntimes: row.compatible_runtimes === null ? null : (JSON.parse(row.compatible_runtimes) as string[]),
+    compatibleArchitectures:
+      row.compatible_architectures === null ? null : (JSON.parse(row.compatible_architectures) as string[]),
+    createdAt: row.created_at,
+    content: { blobKey: row.blob_key, sha256: row.sha256, crc64: row.crc64, size: row.size },
+    isPublic: row.is_public === 1,
+  };
+}
+
+const toGrant = (row: GrantRow): Grant => ({
+  statementId: row.statement_id,
+  action: row.action,
+  principal: row.principal,
+  organizationId: row.organization_id,
+});
+
+const filterParams = (filter: VersionFilter) => ({
+  runtime: filter.runtime ?? null,
+  architecture: filter.architecture ?? null,
+});
+
+/** Everything Strata keeps about layers, in SQLite. Every method is one statement or one transaction. */
+export class LayerRepo {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      upsertLayer: db.prepare(`INSERT INTO layers (cloud, account, region, name, created_at)
+        VALUES (@cloud, @account, @region, @name, @now)
+        ON CONFLICT (cloud, account, region, name) DO NOTHING`),
+      claimVersion: db.prepare(`UPDATE layers SET next_version = next_version + 1
+        WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name
+        RETURNING id, next_version - 1 AS version`),
+      layerId: db.prepare(`SELECT id FROM layers
+        WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
+      insertVersion: db.prepare(`INSERT INTO layer_versions (layer_id, version, description, license,
+          compatible_runtimes, compatible_architectures, created_at, blob_key, sha256, crc64, size)
+        VALUES (@layerId, @version, @description, @license, @runtimes, @architectures, @createdAt,
+          @blobKey, @sha256, @crc64, @size)`),
+      getVersion: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
+        WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
+          AND v.version = @version`),
+      listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
+        WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
+          AND (@before IS NULL OR v.version < @before) ${FILTER_SQL}
+        ORDER BY v.version DESC LIMIT @limit`),
+      listLayers: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layers l
+        JOIN layer_versions v ON v.layer_id = l.id AND v.version = (
+          SELECT MAX(v.version) FROM layer_versions v WHERE v.layer_id = l.id ${FILTER_SQL})
+        WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region
+          AND (@after IS NULL OR l.name > @after)
+        ORDER BY l.name LIMIT @limit`),
+      deleteVersion: db.prepare(`DELETE FROM layer_versions
+        WHERE layer_id = @layerId AND version = @version RETURNING blob_key, sha256, crc64, size`),
+      policyRevision: db.prepare(`SELECT policy_revision FROM layer_versions
+        WHERE layer_id = @layerId AND version = @version`),
+      setPolicyRevision: db.prepare(`UPDATE layer_versions SET policy_revision = @revision
+        WHERE layer_id = @layerId AND version = @version`),
+      grants: db.prepare(`SELECT statement_id, action, principal, organization_id FROM layer_version_grants
+        WHERE layer_id = @layerId AND version = @version ORDER BY position`),
+      insertGrant: db.prepare(`INSERT INTO layer_version_grants
+          (layer_id, version, position, statement_id, action, principal, organization_id)
+        VALUES (@layerId, @version,
+          (SELECT COALESCE(MAX(position), 0) + 1 FROM layer_version_grants WHERE layer_id = @layerId AND version = @version),
+          @statementId, @action, @principal, @organizationId)`),
+      deleteGrant: db.prepare(`DELETE FROM layer_version_grants
+        WHERE layer_id = @layerId AND version = @version AND statement_id = @statementId`),
+      setPublic: db.prepare(`UPDATE layer_versions SET is_public = @isPublic
+        WHERE layer_id = @layerId AND version = @version`),
+      blobKeys: db.prepare(`SELECT blob_key FROM layer_versions`).pluck(),
+      getSetting: db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck(),
+      putSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
+    };
+  }
+
+  /** Takes the next version number and records the version, atomically. */
+  readonly insertVersion = (ref: LayerRef, meta: LayerVersionMeta, content: StoredContent): LayerVersion =>
+    this.db.transaction(() => {
+      const now = Date.now();
+      this.stmts.upsertLayer.run({ ...ref, now });
+      const claimed = this.stmts.claimVersion.get(ref) as { id: number; version: number };
+      this.stmts.insertVersion.run({
+        layerId: claimed.id,
+        version: claimed.version,
+        description: meta.description,
+        license: meta.license,
+        runtimes: meta.compatibleRuntimes === null ? null : JSON.stringify(meta.compatibleRuntimes),
+        architectures: meta.compatibleArchitectures === null ? null : JSON.stringify(meta.compatibleArchitectures),
+        createdAt: now,
+        blobKey: content.blobKey,
+        sha256: content.sha256,
+        crc64: content.crc64,
+        size: content.size,
+      });
+      return { ref, version: claimed.version, ...meta, createdAt: now, content, isPublic: false };
+    }).immediate();
+
+  getVersion(ref: LayerRef, version: number): LayerVersion | undefined {
+    const row = this.stmts.getVersion.get({ ...ref, version }) as VersionRow | undefined;
+    return row && toVersion(row);
+  }
+
+  /** Newest first, strictly below `before` when given. */
+  listVersions(ref: LayerRef, filter: VersionFilter, before: number | undefined, limit: number): LayerVersion[] {
+    const rows = this.stmts.listVersions.all({ ...ref, ...filterParams(filter), before: before ?? null, limit });
+    return (rows as VersionRow[]).map(toVersion);
+  }
+
+  /** Layers by name, each with its newest version matching the filter; layers with none are skipped. */
+  listLayers(scope: LayerScope, filter: VersionFilter, after: string | undefined, limit: number): LayerSummary[] {
+    const rows = this.stmts.listLayers.all({ ...scope, ...filterParams(filter), after: after ?? null, limit });
+    return (rows as VersionRow[]).map((row) => {
+      const latest = toVersion(row);
+      return { ref: latest.ref, latest };
+    });
+  }
+
+  /** Removes the version's row (and its grants); returns its content so the blob can be removed. */
+  deleteVersion(ref: LayerRef, version: number): StoredContent | undefined {
+    const layer = this.stmts.layerId.get(ref) as { id: number } | undefined;
+    if (!layer) return undefined;
+    const row = this.stmts.deleteVersion.get({ layerId: layer.id, version }) as
+      | { blob_key: string; sha256: Buffer; crc64: string; size: number }
+      | undefined;
+    return row && { blobKey: row.blob_key, sha256: row.sha256, crc64: row.crc64, size: row.size };
+  }
+
+  /** The version's grants and revision; `revision` is null before the first grant. */
+  getPolicy(ref: LayerRef, version: number): { grants: Grant[]; revision: string | null } | undefined {
+    const key = this.versionKey(ref, version);
+    if (!key) return undefined;
+    const revision = (this.stmts.policyRevision.get(key) as { policy_revision: string | null }).policy_revision;
+    return { grants: (this.stmts.grants.all(key) as GrantRow[]).map(toGrant), revision };
+  }
+
+  /**
+   * Runs `change` on the version's current policy inside one transaction and stores what it returns.
+   * `change` throws to refuse (stale revision, duplicate statement…); nothing is written then.
+   */
+  updatePolicy(
+    ref: LayerRef,
+    version: number,
+    newRevision: string,
+    change: (current: { grants: Grant[]; revision: string | null }) => { add?: Grant; removeId?: string },
+  ): AccessPolicy | undefined {
+    return this.db.transaction(() => {
+      const key = this.versionKey(ref, version);
+      if (!key) return undefined;
+      const current = this.getPolicy(ref, version)!;
+      const { add, removeId } = change(current);
+      if (add) this.stmts.insertGrant.run({ ...key, ...add });
+      if (removeId !== undefined) this.stmts.deleteGrant.run({ ...key, statementId: removeId });
+      this.stmts.setPolicyRevision.run({ ...key, revision: newRevision });
+      return { grants: (this.stmts.grants.all(key) as GrantRow[]).map(toGrant), revision: newRevision };
+    }).immediate();
+  }
+
+  setPublic(ref: LayerRef, version: number, isPublic: boolean): boolean {
+    const key = this.versionKey(ref, version);
+    if (!key) return false;
+    this.stmts.setPublic.run({ ...key, isPublic: isPublic ? 1 : 0 });
+    return true;
+  }
+
+  allBlobKeys(): Set<string> {
+    return new Set(this.stmts.blobKeys.all() as string[]);
+  }
+
+  /** Returns the stored setting, storing `initial` first if there was none. */
+  setting(key: string, initial: () => string): string {
+    this.stmts.putSetting.run(key, initial());
+    return this.stmts.getSetting.get(key) as string;
+  }
+
+  private versionKey(ref: LayerRef, version: number): { layerId: number; version: number } | undefined {
+    const layer = this.stmts.layerId.get(ref) as { id: number } | undefined;
+    if (!layer) return undefined;
+    const exists = this.stmts.policyRevision.get({ layerId: layer.id, version });
+    return exists ? { layerId: layer.id, version } : undefined;
+  }
+}

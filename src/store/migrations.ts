@@ -1,0 +1,54 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+ * Never edit a shipped migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: layers, versions, grants, settings */ `
+  CREATE TABLE layers (
+    id           INTEGER PRIMARY KEY,
+    cloud        TEXT    NOT NULL,
+    account      TEXT    NOT NULL,
+    region       TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    -- The next number to hand out. Bumped in the transaction that inserts the version and never lowered,
+    -- so numbers are not reused after deletes (AWS: "the counter still increases", aws-lambda-layers.md §2).
+    next_version INTEGER NOT NULL DEFAULT 1,
+    created_at   INTEGER NOT NULL,
+    UNIQUE (cloud, account, region, name)
+  );
+
+  CREATE TABLE layer_versions (
+    layer_id                 INTEGER NOT NULL REFERENCES layers (id),
+    version                  INTEGER NOT NULL,
+    description              TEXT,   -- NULL when not given (AWS lists echo null, reads echo "")
+    license                  TEXT,
+    compatible_runtimes      TEXT,   -- JSON array, or NULL when not given
+    compatible_architectures TEXT,   -- JSON array, or NULL when not given
+    created_at               INTEGER NOT NULL,
+    blob_key                 TEXT    NOT NULL UNIQUE,
+    sha256                   BLOB    NOT NULL,
+    crc64                    TEXT    NOT NULL,
+    size                     INTEGER NOT NULL,
+    is_public                INTEGER NOT NULL DEFAULT 0,
+    policy_revision          TEXT,   -- NULL until the first grant
+    PRIMARY KEY (layer_id, version)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE layer_version_grants (
+    layer_id        INTEGER NOT NULL,
+    version         INTEGER NOT NULL,
+    position        INTEGER NOT NULL,
+    statement_id    TEXT    NOT NULL,
+    action          TEXT    NOT NULL,
+    principal       TEXT    NOT NULL,
+    organization_id TEXT,
+    PRIMARY KEY (layer_id, version, statement_id),
+    FOREIGN KEY (layer_id, version) REFERENCES layer_versions (layer_id, version) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
