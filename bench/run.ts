@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: measures a built Strata in its own process on this machine and prints a table.
+ * Not a test: numbers depend on the machine. Layers are zips of random (incompressible) bytes, sent as raw
+ * PublishLayerVersion requests with pre-encoded bodies so the client's own base64 work is not timed.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yazl from 'yazl';
+import { measureCrc64Throughput } from '../src/codec/crc64.js';
+
+const MB = 1_000_000;
+
+async function zipOf(size: number): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(randomBytes(size), 'layer/data.bin', { compress: false });
+  zip.end();
+  const parts: Buffer[] = [];
+  for await (const chunk of zip.outputStream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function publishBody(zip: Buffer): Buffer {
+  return Buffer.from(JSON.stringify({ Content: { ZipFile: zip.toString('base64') }, CompatibleRuntimes: ['nodejs20.x'] }));
+}
+
+function post(port: number, path: string, body: Buffer): Promise<{ status: number; ms: number }> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function publishOk(port: number, layer: string, body: Buffer): Promise<number> {
+  const { status, ms } = await post(port, `/2018-10-31/layers/${layer}/versions`, body);
+  if (status !== 201) throw new Error(`publish answered ${status}`);
+  return ms;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+function peakRssMiB(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024);
+}
+
+async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    env: { ...process.env, STRATA_DATA_DIR: dataDir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/_strata/health`);
+      if (res.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('Strata did not start');
+}
+
+async function main() {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  const rows: string[][] = [];
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
+  const server = await startServer(dataDir, port);
+  try {
+    for (const [label, size, runs] of [['1 KB', 1_000, 50], ['5 MB', 5 * MB, 20], ['50 MB', 50 * MB, 8]] as const) {
+      const body = publishBody(await zipOf(size));
+      await publishOk(port, `warm-${size}`, body);
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) times.push(await publishOk(port, `lat-${size}`, body));
+      rows.push([`publish latency, ${label} layer (${runs} runs)`, `median ${quantile(times, 0.5).toFixed(1)} ms, p90 ${quantile(times, 0.9).toFixed(1)} ms`]);
+    }
+
+    const small = publishBody(await zipOf(1_000));
+    const total = 800;
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next++ < total) await publishOk(port, 'concurrent', small);
+    }));
+    rows.push([`publishes per second, 1 KB layers, 8 in flight (${total})`, `${(total / ((performance.now() - start) / 1000)).toFixed(0)} /s`]);
+
+    const big = publishBody(await zipOf(20 * MB));
+    for (let i = 0; i < 20; i++) await publishOk(port, `rss-${i}`, big);
+    rows.push(['server peak RSS after 20 layers of 20 MB', `${(await peakRssMiB(server.pid!)).toFixed(0)} MiB`]);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const data = randomBytes(64 * 1024 * 1024);
+  for (const chunk of [64 * 1024, 1024 * 1024]) {
+    rows.push([`CRC-64/XZ throughput, ${chunk / 1024} KiB chunks`, `${measureCrc64Throughput(64 * 1024 * 1024, chunk).toFixed(0)} MB/s`]);
+    const t0 = performance.now();
+    const h = createHash('sha256');
+    for (let o = 0; o < data.length; o += chunk) h.update(data.subarray(o, o + chunk));
+    h.digest();
+    rows.push([`SHA-256 throughput, ${chunk / 1024} KiB chunks`, `${(data.length / MB / ((performance.now() - t0) / 1000)).toFixed(0)} MB/s`]);
+  }
+
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  console.log(`\nStrata benchmark (filesystem backend), node ${process.version}\n`);
+  console.log(`| ${'measure'.padEnd(width)} | result |`);
+  console.log(`|${'-'.repeat(width + 2)}|--------|`);
+  for (const [k, v] of rows) console.log(`| ${k!.padEnd(width)} | ${v} |`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the Python clients that the README's examples use (boto3, the AWS CLI) into .cache/py,
+# a virtualenv of the project's own; reused when already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.cache/py
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
+echo "python clients: $("$VENV/bin/python" -c 'import boto3; print("boto3", boto3.__version__)'), $("$VENV/bin/aws" --version 2>&1)"
