@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import services from './plugins/services.js';
 import awsDialect from './routes/aws/index.js';
+import { FC_API_VERSIONS } from './routes/fc/api-versions.js';
+import fcDialect from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import healthRoutes from './routes/health.js';
 
@@ -10,11 +12,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // Layer ARNs arrive as path labels and run well past Fastify's default of 100 characters.
     routerOptions: { maxParamLength: 2048 },
+    // Closing (tests, SIGTERM) must not wait for idle keep-alive connections.
+    forceCloseConnections: true,
   });
   await app.register(services, { config });
   await app.register(healthRoutes);
   await app.register(contentRoutes);
   await app.register(awsDialect, { prefix: '/2018-10-31' });
+  for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ message: `Strata serves no ${request.method} ${request.url.split('?')[0]}` }),
   );

@@ -8,6 +8,15 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
 
+/** The layer has no live version (never published, or every version deleted). */
+export class LayerNotFound extends DomainError {
+  readonly code = 'LayerNotFound';
+  /** `version` is the one the caller asked for, when it asked for one. */
+  constructor(readonly ref: LayerRef, readonly version?: number) {
+    super(`layer ${ref.name} does not exist`);
+  }
+}
+
 export class LayerVersionNotFound extends DomainError {
   readonly code = 'LayerVersionNotFound';
   constructor(readonly ref: LayerRef, readonly version: number) {
@@ -106,6 +115,14 @@ export class UnzippedTooLarge extends DomainError {
   }
 }
 
+/** The publisher stated a checksum and the content does not have it. */
+export class ChecksumMismatch extends DomainError {
+  readonly code = 'ChecksumMismatch';
+  constructor(readonly expected: string, readonly actual: string) {
+    super(`content checksum ${actual} does not match the expected ${expected}`);
+  }
+}
+
 /** Content from a bucket, before the bucket-backed content sources exist. */
 export class ContentSourceUnsupported extends DomainError {
   readonly code = 'ContentSourceUnsupported';
@@ -115,6 +132,7 @@ export class ContentSourceUnsupported extends DomainError {
 }
 
 export type AnyDomainError =
+  | LayerNotFound
   | LayerVersionNotFound
   | InvalidVersionNumber
   | PolicyNotFound
@@ -129,6 +147,7 @@ export type AnyDomainError =
   | NotAZip
   | EmptyZip
   | UnzippedTooLarge
+  | ChecksumMismatch
   | ContentSourceUnsupported;
 
 export type DomainErrorCode = AnyDomainError['code'];

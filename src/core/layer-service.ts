@@ -4,21 +4,25 @@ import type { BlobStore } from '../store/blob/blob-store.js';
 import type { LayerRepo } from '../store/layer-repo.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
 import {
-  EmptyZip, GrantAlreadyExists, GrantNotFound, InvalidVersionNumber, LayerVersionNotFound, NotAZip, PolicyNotFound,
-  RevisionMismatch, UnzippedTooLarge,
+  ChecksumMismatch, EmptyZip, GrantAlreadyExists, GrantNotFound, InvalidVersionNumber, LayerNotFound,
+  LayerVersionNotFound, NotAZip, PolicyNotFound, RevisionMismatch, UnzippedTooLarge,
 } from './errors.js';
 import { ContentLinks } from './links.js';
 import type {
-  AccessPolicy, Grant, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, Page, VersionFilter,
+  AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, Page,
+  VersionFilter, VersionOrder,
 } from './model.js';
 
 export interface PublishLimits {
   /** Refuse zips whose unzipped size reaches this many bytes. */
   maxUnzippedBytes: number;
+  /** The CRC-64 the publisher says the content has, if it said one. */
+  expectedCrc64?: string | undefined;
 }
 
 export interface PageRequest<C> {
-  after?: C | undefined;
+  /** Where the page starts, inclusive (a `next` of an earlier page). */
+  start?: C | undefined;
   limit: number;
 }
 
@@ -48,6 +52,9 @@ export class LayerService {
   async publish(ref: LayerRef, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits): Promise<LayerVersion> {
     try {
       const digests = await staged.finish();
+      if (limits.expectedCrc64 !== undefined && limits.expectedCrc64 !== digests.crc64) {
+        throw new ChecksumMismatch(limits.expectedCrc64, digests.crc64);
+      }
       await checkZip(staged.path, limits);
       const blobKey = await this.blobs.adopt(staged.path);
       try {
@@ -61,25 +68,38 @@ export class LayerService {
     }
   }
 
+  /** Throws LayerNotFound when the layer has no version, LayerVersionNotFound when it lacks this one. */
   getVersion(ref: LayerRef, version: number): LayerVersion {
     assertVersionNumber(version);
     const found = this.repo.getVersion(ref, version);
-    if (!found) throw new LayerVersionNotFound(ref, version);
+    if (!found) throw this.missing(ref, version);
     return found;
   }
 
-  listVersions(ref: LayerRef, filter: VersionFilter, page: PageRequest<number>): Page<LayerVersion, number> {
-    return paginate(this.repo.listVersions(ref, filter, page.after, page.limit + 1), page.limit, (v) => v.version);
+  /** Throws LayerNotFound unless the layer has at least one version. */
+  requireLayer(ref: LayerRef): void {
+    if (!this.repo.layerExists(ref)) throw new LayerNotFound(ref);
   }
 
-  listLayers(scope: LayerScope, filter: VersionFilter, page: PageRequest<string>): Page<LayerSummary, string> {
-    return paginate(this.repo.listLayers(scope, filter, page.after, page.limit + 1), page.limit, (l) => l.ref.name);
+  listVersions(
+    ref: LayerRef, filter: VersionFilter, order: VersionOrder, page: PageRequest<number>,
+  ): Page<LayerVersion, number> {
+    const rows = this.repo.listVersions(ref, filter, order, page.start, page.limit + 1);
+    return paginate(rows, page.limit, (v) => v.version);
   }
 
-  /** Idempotent: deleting a missing version is not an error. Returns whether something was deleted. */
-  async deleteVersion(ref: LayerRef, version: number): Promise<boolean> {
+  listLayers(scope: LayerScope, filter: LayerFilter, page: PageRequest<string>): Page<LayerSummary, string> {
+    return paginate(this.repo.listLayers(scope, filter, page.start, page.limit + 1), page.limit, (l) => l.ref.name);
+  }
+
+  /**
+   * Deletes a version and then its blob. With `mustExist` a missing version is LayerNotFound or
+   * LayerVersionNotFound; without it deleting is idempotent. Returns whether something was deleted.
+   */
+  async deleteVersion(ref: LayerRef, version: number, opts: { mustExist?: boolean } = {}): Promise<boolean> {
     assertVersionNumber(version);
     const content = this.repo.deleteVersion(ref, version);
+    if (!content && opts.mustExist) throw this.missing(ref, version);
     // Row first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
     if (content) await this.blobs.delete(content.blobKey);
     return content !== undefined;
@@ -88,7 +108,7 @@ export class LayerService {
   getPolicy(ref: LayerRef, version: number): AccessPolicy {
     assertVersionNumber(version);
     const policy = this.repo.getPolicy(ref, version);
-    if (!policy) throw new LayerVersionNotFound(ref, version);
+    if (!policy) throw this.missing(ref, version);
     if (policy.revision === null || policy.grants.length === 0) throw new PolicyNotFound();
     return { grants: policy.grants, revision: policy.revision };
   }
@@ -110,7 +130,7 @@ export class LayerService {
       checkSize?.([...current.grants, grant]);
       return { add: grant };
     });
-    if (!policy) throw new LayerVersionNotFound(ref, version);
+    if (!policy) throw this.missing(ref, version);
     return policy;
   }
 
@@ -122,17 +142,21 @@ export class LayerService {
       if (!current.grants.some((g) => g.statementId === statementId)) throw new GrantNotFound(statementId);
       return { removeId: statementId };
     });
-    if (!policy) throw new LayerVersionNotFound(ref, version);
+    if (!policy) throw this.missing(ref, version);
     return policy;
   }
 
-  setPublic(ref: LayerRef, version: number, isPublic: boolean): void {
-    assertVersionNumber(version);
-    if (!this.repo.setPublic(ref, version, isPublic)) throw new LayerVersionNotFound(ref, version);
+  /** Makes every version of the layer visible to all accounts, or to its owner only. */
+  setLayerPublic(ref: LayerRef, isPublic: boolean): void {
+    if (!this.repo.setPublic(ref, isPublic)) throw new LayerNotFound(ref);
   }
 
   openContent(blobKey: string) {
     return this.blobs.open(blobKey);
+  }
+
+  private missing(ref: LayerRef, version: number): LayerNotFound | LayerVersionNotFound {
+    return this.repo.layerExists(ref) ? new LayerVersionNotFound(ref, version) : new LayerNotFound(ref, version);
   }
 }
 
@@ -142,8 +166,7 @@ function assertVersionNumber(version: number): void {
 
 function paginate<T, C>(rows: T[], limit: number, cursorOf: (row: T) => C): Page<T, C> {
   if (rows.length <= limit) return { items: rows, next: undefined };
-  const items = rows.slice(0, limit);
-  return { items, next: cursorOf(items[items.length - 1]!) };
+  return { items: rows.slice(0, limit), next: cursorOf(rows[limit]!) };
 }
 
 async function checkZip(path: string, limits: PublishLimits): Promise<void> {

@@ -69,9 +69,18 @@ export interface VersionFilter {
   architecture?: string | undefined;
 }
 
+export interface LayerFilter extends VersionFilter {
+  /** Only layers whose name starts with this. */
+  namePrefix?: string | undefined;
+  /** Only layers made visible to every account. */
+  publicOnly?: boolean | undefined;
+}
+
+export type VersionOrder = 'newest-first' | 'oldest-first';
+
 export interface Page<T, C> {
   items: T[];
-  /** Where the next page starts, or undefined on the last page. */
+  /** The first item of the next page (the next page starts at it, inclusive), or undefined on the last page. */
   next: C | undefined;
 }
 

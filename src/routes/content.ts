@@ -10,9 +10,20 @@ export const CONTENT_PREFIX = '/_strata/content';
 
 /** The URL clients are given for a blob: on STRATA_PUBLIC_URL, else on the host the request came to. */
 export function contentUrl(request: FastifyRequest, publicUrl: string | undefined, layers: LayerService, blobKey: string): string {
-  const base = publicUrl ?? `${request.protocol}://${request.host}`;
+  const base = publicUrl ?? requestBase(request);
   const { expires, signature } = layers.links.sign(blobKey);
   return `${base}${CONTENT_PREFIX}/${blobKey}?X-Strata-Expires=${expires}&X-Strata-Signature=${signature}`;
+}
+
+/**
+ * `http://<Host>`; @alicloud/fc2 sends `Host: 127.0.0.1` without the port it connected to (fc-layers.md §1),
+ * so a Host without a port gets the port the request actually arrived on.
+ */
+function requestBase(request: FastifyRequest): string {
+  const host = request.host;
+  const hasPort = /:\d+$/.test(host) && !host.endsWith(']');
+  const port = request.socket.localPort;
+  return `${request.protocol}://${hasPort || port === undefined ? host : `${host}:${port}`}`;
 }
 
 function xmlError(reply: FastifyReply, status: number, code: string, message: string) {

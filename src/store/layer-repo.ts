@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import type {
-  AccessPolicy, Grant, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, StoredContent,
-  VersionFilter,
+  AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, StoredContent,
+  VersionFilter, VersionOrder,
 } from '../core/model.js';
 
 interface VersionRow {
@@ -30,7 +30,7 @@ interface GrantRow {
 }
 
 const VERSION_COLUMNS = `l.name, l.cloud, l.account, l.region, v.version, v.description, v.license,
-  v.compatible_runtimes, v.compatible_architectures, v.created_at, v.blob_key, v.sha256, v.crc64, v.size, v.is_public`;
+  v.compatible_runtimes, v.compatible_architectures, v.created_at, v.blob_key, v.sha256, v.crc64, v.size, l.is_public`;
 
 // A version matches a filter value only when it declared it (a version with no runtimes matches no runtime filter).
 const FILTER_SQL = `
@@ -75,7 +75,7 @@ export class LayerRepo {
         ON CONFLICT (cloud, account, region, name) DO NOTHING`),
       claimVersion: db.prepare(`UPDATE layers SET next_version = next_version + 1
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name
-        RETURNING id, next_version - 1 AS version`),
+        RETURNING id, next_version - 1 AS version, is_public`),
       layerId: db.prepare(`SELECT id FROM layers
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
       insertVersion: db.prepare(`INSERT INTO layer_versions (layer_id, version, description, license,
@@ -85,15 +85,23 @@ export class LayerRepo {
       getVersion: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
         WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
           AND v.version = @version`),
-      listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
+      versionsNewestFirst: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
         WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
-          AND (@before IS NULL OR v.version < @before) ${FILTER_SQL}
+          AND (@start IS NULL OR v.version <= @start) ${FILTER_SQL}
         ORDER BY v.version DESC LIMIT @limit`),
+      versionsOldestFirst: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
+        WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
+          AND (@start IS NULL OR v.version >= @start) ${FILTER_SQL}
+        ORDER BY v.version ASC LIMIT @limit`),
+      layerExists: db.prepare(`SELECT 1 FROM layer_versions v JOIN layers l ON l.id = v.layer_id
+        WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name LIMIT 1`).pluck(),
       listLayers: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layers l
         JOIN layer_versions v ON v.layer_id = l.id AND v.version = (
           SELECT MAX(v.version) FROM layer_versions v WHERE v.layer_id = l.id ${FILTER_SQL})
         WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region
-          AND (@after IS NULL OR l.name > @after)
+          AND (@start IS NULL OR l.name >= @start)
+          AND (@prefix IS NULL OR substr(l.name, 1, length(@prefix)) = @prefix)
+          AND (@publicOnly = 0 OR l.is_public = 1)
         ORDER BY l.name LIMIT @limit`),
       deleteVersion: db.prepare(`DELETE FROM layer_versions
         WHERE layer_id = @layerId AND version = @version RETURNING blob_key, sha256, crc64, size`),
@@ -110,8 +118,8 @@ export class LayerRepo {
           @statementId, @action, @principal, @organizationId)`),
       deleteGrant: db.prepare(`DELETE FROM layer_version_grants
         WHERE layer_id = @layerId AND version = @version AND statement_id = @statementId`),
-      setPublic: db.prepare(`UPDATE layer_versions SET is_public = @isPublic
-        WHERE layer_id = @layerId AND version = @version`),
+      setPublic: db.prepare(`UPDATE layers SET is_public = @isPublic
+        WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
       blobKeys: db.prepare(`SELECT blob_key FROM layer_versions`).pluck(),
       getSetting: db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck(),
       putSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
@@ -123,7 +131,7 @@ export class LayerRepo {
     this.db.transaction(() => {
       const now = Date.now();
       this.stmts.upsertLayer.run({ ...ref, now });
-      const claimed = this.stmts.claimVersion.get(ref) as { id: number; version: number };
+      const claimed = this.stmts.claimVersion.get(ref) as { id: number; version: number; is_public: number };
       this.stmts.insertVersion.run({
         layerId: claimed.id,
         version: claimed.version,
@@ -137,7 +145,7 @@ export class LayerRepo {
         crc64: content.crc64,
         size: content.size,
       });
-      return { ref, version: claimed.version, ...meta, createdAt: now, content, isPublic: false };
+      return { ref, version: claimed.version, ...meta, createdAt: now, content, isPublic: claimed.is_public === 1 };
     }).immediate();
 
   getVersion(ref: LayerRef, version: number): LayerVersion | undefined {
@@ -145,15 +153,33 @@ export class LayerRepo {
     return row && toVersion(row);
   }
 
-  /** Newest first, strictly below `before` when given. */
-  listVersions(ref: LayerRef, filter: VersionFilter, before: number | undefined, limit: number): LayerVersion[] {
-    const rows = this.stmts.listVersions.all({ ...ref, ...filterParams(filter), before: before ?? null, limit });
+  /** Versions from `start` (inclusive) on, in the given order. */
+  listVersions(
+    ref: LayerRef, filter: VersionFilter, order: VersionOrder, start: number | undefined, limit: number,
+  ): LayerVersion[] {
+    const stmt = order === 'newest-first' ? this.stmts.versionsNewestFirst : this.stmts.versionsOldestFirst;
+    const rows = stmt.all({ ...ref, ...filterParams(filter), start: start ?? null, limit });
     return (rows as VersionRow[]).map(toVersion);
   }
 
-  /** Layers by name, each with its newest version matching the filter; layers with none are skipped. */
-  listLayers(scope: LayerScope, filter: VersionFilter, after: string | undefined, limit: number): LayerSummary[] {
-    const rows = this.stmts.listLayers.all({ ...scope, ...filterParams(filter), after: after ?? null, limit });
+  /** Whether the layer has at least one version. */
+  layerExists(ref: LayerRef): boolean {
+    return this.stmts.layerExists.get(ref) !== undefined;
+  }
+
+  /**
+   * Layers by name from `start` (inclusive), each with its newest version matching the filter; layers with no
+   * such version are skipped.
+   */
+  listLayers(scope: LayerScope, filter: LayerFilter, start: string | undefined, limit: number): LayerSummary[] {
+    const rows = this.stmts.listLayers.all({
+      ...scope,
+      ...filterParams(filter),
+      prefix: filter.namePrefix ?? null,
+      publicOnly: filter.publicOnly ? 1 : 0,
+      start: start ?? null,
+      limit,
+    });
     return (rows as VersionRow[]).map((row) => {
       const latest = toVersion(row);
       return { ref: latest.ref, latest };
@@ -200,12 +226,13 @@ export class LayerRepo {
     }).immediate();
   }
 
-  setPublic(ref: LayerRef, version: number, isPublic: boolean): boolean {
-    const key = this.versionKey(ref, version);
-    if (!key) return false;
-    this.stmts.setPublic.run({ ...key, isPublic: isPublic ? 1 : 0 });
-    return true;
-  }
+  /** Sets the layer's visibility; false when the layer has no version. */
+  readonly setPublic = (ref: LayerRef, isPublic: boolean): boolean =>
+    this.db.transaction(() => {
+      if (!this.layerExists(ref)) return false;
+      this.stmts.setPublic.run({ ...ref, isPublic: isPublic ? 1 : 0 });
+      return true;
+    }).immediate();
 
   allBlobKeys(): Set<string> {
     return new Set(this.stmts.blobKeys.all() as string[]);

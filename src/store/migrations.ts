@@ -13,6 +13,8 @@ export const MIGRATIONS: readonly string[] = [
     -- The next number to hand out. Bumped in the transaction that inserts the version and never lowered,
     -- so numbers are not reused after deletes (AWS: "the counter still increases", aws-lambda-layers.md §2).
     next_version INTEGER NOT NULL DEFAULT 1,
+    -- Visible to every account (FC's layer ACL, which covers all of a layer's versions).
+    is_public    INTEGER NOT NULL DEFAULT 0,
     created_at   INTEGER NOT NULL,
     UNIQUE (cloud, account, region, name)
   );
@@ -29,7 +31,6 @@ export const MIGRATIONS: readonly string[] = [
     sha256                   BLOB    NOT NULL,
     crc64                    TEXT    NOT NULL,
     size                     INTEGER NOT NULL,
-    is_public                INTEGER NOT NULL DEFAULT 0,
     policy_revision          TEXT,   -- NULL until the first grant
     PRIMARY KEY (layer_id, version)
   ) WITHOUT ROWID;

@@ -7,6 +7,7 @@
 import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
 import { layerVersionArn } from './arn.js';
 import type { AwsOperation } from './operations.js';
+import type { LayerRef } from '../../core/model.js';
 
 export abstract class AwsError extends Error {
   abstract readonly status: number;
@@ -114,12 +115,8 @@ export interface ErrorContext {
  * requested does not exist.", the policy operations name the version ARN.
  */
 export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainError, { code: C }>, ctx: ErrorContext) => AwsError } = {
-  LayerVersionNotFound: (err, ctx) =>
-    new ResourceNotFoundException(
-      ctx.operation && POLICY_OPERATIONS.has(ctx.operation)
-        ? MESSAGES.versionDoesNotExist(layerVersionArn(err.ref, err.version))
-        : MESSAGES.notFound,
-    ),
+  LayerNotFound: (err, ctx) => notFound(ctx, err.ref, err.version),
+  LayerVersionNotFound: (err, ctx) => notFound(ctx, err.ref, err.version),
   InvalidVersionNumber: () => new InvalidParameterValueException(MESSAGES.versionBelowOne),
   PolicyNotFound: () => new ResourceNotFoundException(MESSAGES.noPolicy),
   GrantNotFound: (err) => new ResourceNotFoundException(MESSAGES.statementNotFound(err.statementId)),
@@ -137,8 +134,17 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   NotAZip: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
   EmptyZip: () => new InvalidParameterValueException(MESSAGES.emptyZip),
   UnzippedTooLarge: (err) => new InvalidParameterValueException(MESSAGES.unzippedTooLarge(err.limit)),
+  // Lambda has no caller-stated checksum; nothing maps here today, but the table must be total.
+  ChecksumMismatch: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
   ContentSourceUnsupported: () => new InvalidParameterValueException(MESSAGES.s3Unsupported),
 };
+
+function notFound(ctx: ErrorContext, ref: LayerRef, version: number | undefined): ResourceNotFoundException {
+  const policyOp = ctx.operation !== undefined && POLICY_OPERATIONS.has(ctx.operation);
+  return new ResourceNotFoundException(
+    policyOp && version !== undefined ? MESSAGES.versionDoesNotExist(layerVersionArn(ref, version)) : MESSAGES.notFound,
+  );
+}
 
 const POLICY_OPERATIONS: ReadonlySet<AwsOperation> = new Set([
   'AddLayerVersionPermission', 'RemoveLayerVersionPermission', 'GetLayerVersionPolicy',

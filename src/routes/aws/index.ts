@@ -9,8 +9,8 @@
  * SDKs percent-encode ARNs in path labels (Fastify decodes them).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ingestJson } from '../../core/ingest.js';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { registerJsonBodies } from '../json-bodies.js';
 import { DomainError } from '../../core/errors.js';
 import {
   AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, RequestEntityTooLargeException,
@@ -23,42 +23,26 @@ import permissionRoutes from './permissions.js';
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
 export default async function awsDialect(app: FastifyInstance) {
-  const { config, layers } = app;
+  const { config } = app;
   app.decorateRequest('awsOperation', undefined);
-  app.decorateRequest('stagedContent', null);
-
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
+    request.awsOperation = request.routeOptions.config.awsOperation;
     reply.header('x-amzn-RequestId', randomUUID());
   });
-  // A staged upload that no handler took (validation failed, client went away) is removed.
-  const discardStaged = async (request: FastifyRequest) => {
-    await request.stagedContent?.discard();
-    request.stagedContent = null;
-  };
-  app.addHook('onResponse', discardStaged);
-  app.addHook('onRequestAbort', discardStaged);
-
-  // Every body is read as JSON whatever its Content-Type, as Lambda does. PublishLayerVersion's zip is streamed
-  // to disk while it arrives instead of being parsed into memory.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
-    const operation = request.routeOptions.config.awsOperation;
-    request.awsOperation = operation;
-    const publish = operation === 'PublishLayerVersion';
-    const declared = request.headers['content-length'];
-    const { document, content } = await ingestJson(payload as AsyncIterable<Uint8Array>, {
-      contentFields: publish ? [['Content', 'ZipFile']] : [],
-      maxBodyBytes: publish ? config.aws.maxRequestBytes : SMALL_BODY_LIMIT,
-      maxContentBytes: config.aws.maxZippedBytes,
-      declaredLength: declared === undefined ? undefined : Number(declared),
-      staging: layers.staging,
-    });
-    if (content) request.stagedContent = content.file;
-    return document;
+  registerJsonBodies(app, {
+    smallBodyLimit: SMALL_BODY_LIMIT,
+    contentOf: (request) =>
+      request.routeOptions.config.awsOperation === 'PublishLayerVersion'
+        ? {
+            fields: [['Content', 'ZipFile']],
+            maxBodyBytes: config.aws.maxRequestBytes,
+            maxContentBytes: config.aws.maxZippedBytes,
+          }
+        : undefined,
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const ctx = { operation: request.awsOperation ?? request.routeOptions.config.awsOperation };
+    const ctx = { operation: request.awsOperation };
     let wire: AwsError;
     if (err instanceof AwsError) wire = err;
     else if (err instanceof DomainError) wire = fromDomain(err, ctx);

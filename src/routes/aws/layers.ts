@@ -51,7 +51,8 @@ export default async function layerRoutes(app: FastifyInstance) {
     const page = layers.listVersions(
       layerRefOf(input.LayerName, ctx.caller),
       { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
-      { after: markerOf<number>(input.Marker, 'number'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
+      'newest-first', // AWS lists versions newest first; Terraform's data source takes item [0] (spec §7)
+      { start: markerOf<number>(input.Marker, 'number'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
     );
     return {
       NextMarker: page.next === undefined ? null : encodeMarker(page.next),
@@ -74,7 +75,7 @@ export default async function layerRoutes(app: FastifyInstance) {
       const page = layers.listLayers(
         { cloud: 'aws', account: ctx.caller.account, region: ctx.caller.region },
         { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
-        { after: markerOf<string>(input.Marker, 'string'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
+        { start: markerOf<string>(input.Marker, 'string'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
       );
       return { NextMarker: page.next === undefined ? null : encodeMarker(page.next), Layers: page.items.map(layerItem) };
     }, request, reply);

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import type { StagedFile } from '../../store/staging.js';
 import { callerOf, type Caller } from './caller.js';
 import type { AwsOperation } from './operations.js';
 import type { AwsInput } from './schemas.js';
@@ -9,8 +8,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The operation being served, once known (error messages depend on it). */
     awsOperation: AwsOperation | undefined;
-    /** Layer content staged by the body parser; whoever takes it must set this back to null. */
-    stagedContent: StagedFile | null;
   }
   interface FastifyContextConfig {
     awsOperation?: AwsOperation;

@@ -47,13 +47,18 @@ const compatibleRuntimes = z
   .max(15, 'Member must have length less than or equal to 15')
   .refine((list) => list.every((r) => ACCEPTED_RUNTIMES.has(r)), enumText(PUBLISH_RUNTIMES_PRINTED));
 
+const ARCHITECTURE_ELEMENT = `Member must satisfy constraint: [${enumText(ARCHITECTURES)}, Member must not be null]`;
+
 const compatibleArchitectures = z
   .array(z.string())
   .max(2, 'Member must have length less than or equal to 2')
-  .refine(
-    (list) => list.every((a) => ARCHITECTURES.includes(a)),
-    `Member must satisfy constraint: [${enumText(ARCHITECTURES)}, Member must not be null]`,
-  );
+  .refine((list) => list.every((a) => ARCHITECTURES.includes(a)), ARCHITECTURE_ELEMENT);
+
+/** What a null element of a list breaks: Coral reports it against the whole list, like any other bad element. */
+export const NULL_ELEMENT_CONSTRAINT: Readonly<Record<string, string>> = {
+  CompatibleRuntimes: enumText(PUBLISH_RUNTIMES_PRINTED),
+  CompatibleArchitectures: ARCHITECTURE_ELEMENT,
+};
 
 const listQuery = {
   CompatibleRuntime: oneOf(ACCEPTED_RUNTIMES, LIST_FILTER_RUNTIMES_PRINTED).optional(),

@@ -44,15 +44,15 @@ export function layerItem(summary: LayerSummary) {
   };
 }
 
-/** List markers are opaque to clients, as AWS's are; they carry where the next page starts. */
+/** List markers are opaque to clients, as AWS's are; they carry where the next page starts (inclusive). */
 export function encodeMarker(cursor: string | number): string {
-  return Buffer.from(JSON.stringify({ after: cursor })).toString('base64');
+  return Buffer.from(JSON.stringify({ from: cursor })).toString('base64');
 }
 
 export function decodeMarker<T extends string | number>(marker: string, kind: 'string' | 'number'): T | undefined {
   try {
-    const after = (JSON.parse(Buffer.from(marker, 'base64').toString('utf8')) as { after?: unknown }).after;
-    return typeof after === kind ? (after as T) : undefined;
+    const from = (JSON.parse(Buffer.from(marker, 'base64').toString('utf8')) as { from?: unknown }).from;
+    return typeof from === kind ? (from as T) : undefined;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { AwsOperation } from './operations.js';
-import { SCHEMAS, type AwsInput } from './schemas.js';
+import { NULL_ELEMENT_CONSTRAINT, SCHEMAS, type AwsInput } from './schemas.js';
 import { AccessDeniedException, InvalidRequestContentException, MESSAGES, ValidationException } from './errors.js';
 
 export interface RawInput {
@@ -58,6 +58,11 @@ export function validateInput<O extends AwsOperation>(op: O, raw: RawInput): Aws
   }
   const lines = issues.map((issue) => {
     const at = memberPath(issue.path);
+    const listMember = issue.path.length === 2 && typeof issue.path[1] === 'number' ? String(issue.path[0]) : undefined;
+    if (issue.code === 'invalid_type' && listMember !== undefined && NULL_ELEMENT_CONSTRAINT[listMember]) {
+      const list = (merged as Record<string, unknown>)[listMember];
+      return `Value '${render(list)}' at '${at}' failed to satisfy constraint: ${NULL_ELEMENT_CONSTRAINT[listMember]}`;
+    }
     if (issue.code === 'invalid_type') return `Value null at '${at}' failed to satisfy constraint: Member must not be null`;
     return `Value '${render(issue.input)}' at '${at}' failed to satisfy constraint: ${issue.message}`;
   });

@@ -19,11 +19,12 @@ function thrown(fn: () => unknown): AwsError {
 describe('AWS errors', () => {
   it('errors: every domain error maps to an AWS wire error', () => {
     const samples: domain.AnyDomainError[] = [
-      new domain.LayerVersionNotFound(ref, 2), new domain.InvalidVersionNumber(0), new domain.PolicyNotFound(),
+      new domain.LayerNotFound(ref, 2), new domain.LayerVersionNotFound(ref, 2), new domain.InvalidVersionNumber(0), new domain.PolicyNotFound(),
       new domain.GrantNotFound('s'), new domain.GrantAlreadyExists('s'), new domain.RevisionMismatch(),
       new domain.PolicyTooLarge(30000, 20480), new domain.RequestTooLarge(10), new domain.MalformedDocument('x'),
       new domain.InvalidContentEncoding('x'), new domain.ZippedTooLarge(10), new domain.NotAZip('x'),
-      new domain.EmptyZip(), new domain.UnzippedTooLarge(10), new domain.ContentSourceUnsupported('s3'),
+      new domain.EmptyZip(), new domain.UnzippedTooLarge(10), new domain.ChecksumMismatch('1', '2'),
+      new domain.ContentSourceUnsupported('s3'),
     ];
     expect(new Set(samples.map((s) => s.code))).toEqual(new Set(Object.keys(DOMAIN_TO_AWS)));
     for (const err of samples) expect(fromDomain(err, { operation: 'GetLayerVersion' })).toBeInstanceOf(AwsError);

@@ -1,0 +1,55 @@
+/**
+ * Request bodies for a dialect plugin: every body is read as JSON whatever its Content-Type (both clouds do;
+ * the FC SDKs send chunked bodies without a Content-Length). On routes that carry a layer, the base64 zip is
+ * streamed out of the body to a staged file while it arrives (core/ingest.ts) instead of parsed into memory.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ingestJson } from '../core/ingest.js';
+import type { StagedFile } from '../store/staging.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Layer content staged by the body parser; whoever takes it sets this back to null. */
+    stagedContent: StagedFile | null;
+  }
+}
+
+export interface ContentBody {
+  /** Paths of the fields that may carry the zip as base64. */
+  fields: readonly (readonly string[])[];
+  maxBodyBytes: number;
+  maxContentBytes: number;
+}
+
+export interface JsonBodyOptions {
+  /** How the matched route carries layer content, or undefined for a small plain JSON body. */
+  contentOf: (request: FastifyRequest) => ContentBody | undefined;
+  /** Limit of bodies without layer content. */
+  smallBodyLimit: number;
+}
+
+export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions): void {
+  app.decorateRequest('stagedContent', null);
+  // A staged upload that no handler took (validation failed, client went away) is removed.
+  const discardStaged = async (request: FastifyRequest) => {
+    await request.stagedContent?.discard();
+    request.stagedContent = null;
+  };
+  app.addHook('onResponse', discardStaged);
+  app.addHook('onRequestAbort', discardStaged);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    const content = opts.contentOf(request);
+    const declared = request.headers['content-length'];
+    const ingested = await ingestJson(payload as AsyncIterable<Uint8Array>, {
+      contentFields: content?.fields ?? [],
+      maxBodyBytes: content?.maxBodyBytes ?? opts.smallBodyLimit,
+      maxContentBytes: content?.maxContentBytes ?? 0,
+      declaredLength: declared === undefined ? undefined : Number(declared),
+      staging: request.server.layers.staging,
+    });
+    if (ingested.content) request.stagedContent = ingested.content.file;
+    return ingested.document;
+  });
+}

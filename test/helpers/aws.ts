@@ -1,0 +1,326 @@
+/**
+ * Helpers for the AWS-dialect integration tests: an SDK v3 client that keeps the raw HTTP response of every
+ * call (so tests can assert headers, exact body keys and explicit nulls the SDK would hide), error matchers,
+ * raw-request helpers for what the SDK cannot send, and data-directory inspection.
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { LambdaClient, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
+import { expect, vi } from 'vitest';
+import { makeZip } from './zips.js';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+export const DEFAULT_ACCOUNT = '000000000000';
+
+/** `yyyy-MM-ddTHH:mm:ss.SSS+0000` (spec §2). */
+export const CREATED_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export interface RawResponse {
+  status: number;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  json: any;
+}
+
+const RAW = Symbol('raw response');
+const raws = new WeakMap<object, RawResponse>();
+
+export interface ClientOptions {
+  region?: string;
+  accessKeyId?: string;
+}
+
+/**
+ * A LambdaClient pointed at Strata, signing as `accessKeyId` (a 12-digit key id is the account). Retries are off so a
+ * 500 shows up as one failure instead of three attempts.
+ */
+export function lambdaClient(url: string, opts: ClientOptions = {}): LambdaClient {
+  const client = new LambdaClient({
+    endpoint: url,
+    region: opts.region ?? REGION,
+    credentials: { accessKeyId: opts.accessKeyId ?? ACCOUNT, secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
+  // Innermost (just above the HTTP handler): buffer the body, remember it, hand the SDK an equivalent stream.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode: number; headers: Record<string, string>; body?: unknown };
+      const chunks: Buffer[] = [];
+      if (response.body && typeof (response.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+        for await (const c of response.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+      }
+      const buf = Buffer.concat(chunks);
+      response.body = Readable.from(buf.length > 0 ? [buf] : []);
+      const text = buf.toString('utf8');
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(response.headers)) headers[k.toLowerCase()] = String(v);
+      (context as Record<symbol, unknown>)[RAW] = { status: response.statusCode, headers, text, json };
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'strataRecordRaw' },
+  );
+  // Outermost: attach the recorded response to the output or the error the caller gets.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        const result = await next(args);
+        const raw = (context as Record<symbol, RawResponse | undefined>)[RAW];
+        if (raw && result.output && typeof result.output === 'object') raws.set(result.output, raw);
+        return result;
+      } catch (err) {
+        const raw = (context as Record<symbol, RawResponse | undefined>)[RAW];
+        if (raw && err && typeof err === 'object') raws.set(err, raw);
+        throw err;
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'strataAttachRaw' },
+  );
+  return client;
+}
+
+/** The raw HTTP response behind an SDK output or error. */
+export function rawOf(x: unknown): RawResponse {
+  const raw = typeof x === 'object' && x !== null ? raws.get(x) : undefined;
+  if (!raw) throw new Error(`no raw response recorded for ${String(x)}`);
+  return raw;
+}
+
+export interface SdkError extends Error {
+  $metadata: { httpStatusCode?: number };
+  [k: string]: unknown;
+}
+
+/** The error a call rejects with (fails the test when it resolves). */
+export async function errorOf(call: Promise<unknown>): Promise<SdkError> {
+  let result: unknown;
+  try {
+    result = await call;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error(`expected the call to fail, it returned ${JSON.stringify(result)}`);
+}
+
+export interface ExpectedError {
+  status: number;
+  code: string;
+  /** The exact message (from `message` or `Message`). */
+  message?: string | RegExp;
+  /** The exact JSON body. */
+  body?: Record<string, unknown>;
+}
+
+/** Asserts status, `x-amzn-ErrorType`, the SDK's error name, message and (optionally) the exact body. */
+export async function expectAwsError(call: Promise<unknown>, expected: ExpectedError): Promise<SdkError> {
+  const err = await errorOf(call);
+  if (!raws.has(err)) throw err; // not a service error (network failure…): show it as is
+  const raw = rawOf(err);
+  expect({ status: raw.status, errorType: raw.headers['x-amzn-errortype'], name: err.name }).toEqual({
+    status: expected.status,
+    errorType: expected.code,
+    name: expected.code,
+  });
+  expect(err.$metadata.httpStatusCode).toBe(expected.status);
+  expect(raw.headers['content-type']).toMatch(/^application\/json/);
+  expect(raw.headers['x-amzn-requestid']).toMatch(UUID);
+  if (expected.message !== undefined) {
+    const message = raw.json?.message ?? raw.json?.Message;
+    if (typeof expected.message === 'string') expect(message).toBe(expected.message);
+    else expect(message).toMatch(expected.message);
+  }
+  if (expected.body !== undefined) expect(raw.json).toEqual(expected.body);
+  return err;
+}
+
+/** The response body AWS sends for ResourceNotFoundException (capital M, spec §1.1). */
+export const notFoundBody = (message: string) => ({ Type: 'User', Message: message });
+/** InvalidParameterValueException / ResourceConflictException / PreconditionFailedException (lower-case m). */
+export const userErrorBody = (message: string) => ({ Type: 'User', message });
+
+export function expectValidationError(call: Promise<unknown>, message: string | RegExp): Promise<SdkError> {
+  return expectAwsError(call, { status: 400, code: 'ValidationException', message });
+}
+
+/** `2 validation errors detected: a; b` in any order of a and b (AWS does not keep one, spec §1.2). */
+export function expectValidationLines(message: string, lines: string[]): void {
+  const m = /^(\d+) validation errors? detected: (.*)$/s.exec(message);
+  expect(m, message).not.toBeNull();
+  expect(Number(m![1])).toBe(lines.length);
+  expect(m![2]!.split('; ').sort()).toEqual([...lines].sort());
+}
+
+let counter = 0;
+/** A layer name unique within the run: [a-zA-Z0-9-_] only. */
+export function uniqueName(prefix = 'layer'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A fresh 12-digit account id, so that account-wide listings see only the test's own layers. */
+export function uniqueAccount(): string {
+  return `9${String(randomInt(0, 1e11)).padStart(11, '0')}`;
+}
+
+export function sha256Base64(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64');
+}
+
+/** A small, distinct zip for each call (unless `seed` repeats). */
+export function smallZip(seed: string = randomBytes(8).toString('hex')): Promise<Buffer> {
+  return makeZip({ 'nodejs/node_modules/lib/index.js': `module.exports = ${JSON.stringify(seed)};\n` });
+}
+
+/** PublishLayerVersion with a fresh small zip unless one is given. */
+export async function publish(
+  client: LambdaClient,
+  layerName: string,
+  input: Partial<Omit<PublishLayerVersionCommandInput, 'LayerName'>> = {},
+) {
+  const Content = input.Content ?? { ZipFile: await smallZip() };
+  return client.send(new PublishLayerVersionCommand({ ...input, LayerName: layerName, Content }));
+}
+
+/** A SigV4-shaped Authorization header (Strata reads account and region from it; signatures are not checked). */
+export function sigv4Auth(account = ACCOUNT, region = REGION): string {
+  return (
+    `AWS4-HMAC-SHA256 Credential=${account}/20250101/${region}/lambda/aws4_request, ` +
+    'SignedHeaders=host;x-amz-date, Signature=' + '0'.repeat(64)
+  );
+}
+
+export interface RawRequestOptions {
+  method?: string;
+  /** A null value omits that header (e.g. `'content-type': null` sends no Content-Type). */
+  headers?: Record<string, string | null>;
+  /**
+   * Sent byte for byte (superagent would JSON-serialise a Buffer sent with a JSON Content-Type). An async iterable
+   * is streamed with Transfer-Encoding: chunked and no Content-Length.
+   */
+  body?: string | Uint8Array | AsyncIterable<Uint8Array>;
+  /** Adds a SigV4-shaped Authorization header for this account (default ACCOUNT); false sends none. */
+  account?: string | false;
+}
+
+/**
+ * One HTTP request on its own connection (`Connection: close`, so no keep-alive socket outlives the test and holds
+ * up the server's shutdown), for what the SDK cannot send. The response is fully read.
+ */
+export function rawRequest(baseUrl: string, path: string, opts: RawRequestOptions = {}): Promise<RawResponse & { bytes: Buffer }> {
+  const headers: Record<string, string> = {};
+  if (opts.account !== false) headers.authorization = sigv4Auth(opts.account ?? ACCOUNT);
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  for (const [k, v] of Object.entries(opts.headers ?? {})) {
+    if (v === null) delete headers[k.toLowerCase()];
+    else headers[k.toLowerCase()] = v;
+  }
+  const body = opts.body;
+  const streamed = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
+  if (body !== undefined && !streamed) headers['content-length'] = String(Buffer.byteLength(body as string | Uint8Array));
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(url, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
+        let json: unknown;
+        try {
+          json = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+        resolve({ status: res.statusCode!, headers: out, text, json, bytes });
+      });
+    });
+    // A server that answers before the upload ends may reset the connection: the answer is what counts.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    if (!streamed) {
+      req.end(body as string | Uint8Array | undefined);
+      return;
+    }
+    void (async () => {
+      try {
+        for await (const chunk of body as AsyncIterable<Uint8Array>) {
+          if (answered || req.destroyed) return;
+          if (!req.write(chunk)) await once(req, 'drain');
+        }
+        req.end();
+      } catch (err) {
+        if (!answered) reject(err);
+      }
+    })();
+  });
+}
+
+/** `bytes` in pieces of `size`, as an async iterable (a streamed request body). */
+export async function* inPieces(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+/** GETs a download link (on its own connection, see rawRequest). */
+export async function download(url: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const { origin, pathname, search } = new URL(url);
+  const res = await rawRequest(origin, `${pathname}${search}`, { account: false });
+  return { status: res.status, headers: res.headers, body: res.bytes };
+}
+
+/** The blob key in a Location URL: `/_strata/content/<key>?…`. */
+export function blobKeyOf(location: string): string {
+  const key = new URL(location).pathname.split('/').pop();
+  if (!key) throw new Error(`no blob key in ${location}`);
+  return key;
+}
+
+/** Every regular file under `dir` (recursively); [] when `dir` does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+export const blobFiles = (dataDir: string) => filesUnder(join(dataDir, 'blobs'));
+export const stagingFiles = (dataDir: string) => filesUnder(join(dataDir, 'staging'));
+
+/**
+ * After a failed publish: the staging area empties (it is cleaned when the response completes, so allow a moment)
+ * and the blob store holds exactly the files it held before.
+ */
+export async function expectNoResidue(dataDir: string, blobsBefore: string[]): Promise<void> {
+  await vi.waitFor(async () => expect(await stagingFiles(dataDir)).toEqual([]), { timeout: 3000, interval: 25 });
+  expect((await blobFiles(dataDir)).sort()).toEqual([...blobsBefore].sort());
+}
