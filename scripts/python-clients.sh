@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Python clients that the README's examples use (boto3, the AWS CLI) into .cache/py,
+# Installs the Python clients that the README's examples use (boto3, the AWS CLI, the FC SDKs) into .cache/py,
 # a virtualenv of the project's own; reused when already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +8,4 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
-echo "python clients: $("$VENV/bin/python" -c 'import boto3; print("boto3", boto3.__version__)'), $("$VENV/bin/aws" --version 2>&1)"
+echo "python clients: $("$VENV/bin/python" -m pip freeze | grep -iE "^(boto3|awscli|alibabacloud.fc)" | tr "\n" " ")"

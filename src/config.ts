@@ -17,6 +17,17 @@ const ConfigSchema = z.object({
   STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211),
   STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800),
   STRATA_AWS_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(262_144_000),
+  STRATA_FC_ACCOUNT_ID: z.string().regex(/^\d{1,32}$/, 'must be digits').default('1234567890123456'),
+  STRATA_FC_REGION: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must look like cn-hangzhou').default('cn-hangzhou'),
+  // "AK1=account1,AK2=account2": the account each access key id belongs to.
+  STRATA_FC_ACCESS_KEYS: z
+    .string()
+    .regex(/^\s*([^=,\s]+=\d+\s*(,\s*|$))*$/, 'must be ACCESS_KEY_ID=ACCOUNT_ID pairs separated by commas')
+    .default(''),
+  // fc-layers.md §2.3: 500 MB per layer package.
+  STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000),
+  // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
+  STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824),
 });
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
@@ -34,6 +45,14 @@ export interface Config {
     region: string;
     maxRequestBytes: number;
     maxZippedBytes: number;
+    maxUnzippedBytes: number;
+  };
+  fc: {
+    accountId: string;
+    region: string;
+    /** Access key id → account id. */
+    accessKeys: ReadonlyMap<string, string>;
+    maxCodeBytes: number;
     maxUnzippedBytes: number;
   };
 }
@@ -85,7 +104,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       maxZippedBytes: c.STRATA_AWS_MAX_ZIPPED_BYTES,
       maxUnzippedBytes: c.STRATA_AWS_MAX_UNZIPPED_BYTES,
     },
+    fc: {
+      accountId: c.STRATA_FC_ACCOUNT_ID,
+      region: c.STRATA_FC_REGION,
+      accessKeys: parseAccessKeys(c.STRATA_FC_ACCESS_KEYS),
+      maxCodeBytes: c.STRATA_FC_MAX_CODE_BYTES,
+      maxUnzippedBytes: c.STRATA_FC_MAX_UNZIPPED_BYTES,
+    },
   };
+}
+
+function parseAccessKeys(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of text.split(',')) {
+    const [key, account] = pair.split('=').map((s) => s.trim());
+    if (key && account) map.set(key, account);
+  }
+  return map;
 }
 
 /** The settings as name=value lines, for the start-up banner. */
@@ -102,5 +137,10 @@ export function describeConfig(config: Config): string[] {
     `STRATA_AWS_MAX_REQUEST_BYTES=${config.aws.maxRequestBytes}`,
     `STRATA_AWS_MAX_ZIPPED_BYTES=${config.aws.maxZippedBytes}`,
     `STRATA_AWS_MAX_UNZIPPED_BYTES=${config.aws.maxUnzippedBytes}`,
+    `STRATA_FC_ACCOUNT_ID=${config.fc.accountId}`,
+    `STRATA_FC_REGION=${config.fc.region}`,
+    `STRATA_FC_ACCESS_KEYS=${[...config.fc.accessKeys].map(([k, a]) => `${k}=${a}`).join(',') || '(none)'}`,
+    `STRATA_FC_MAX_CODE_BYTES=${config.fc.maxCodeBytes}`,
+    `STRATA_FC_MAX_UNZIPPED_BYTES=${config.fc.maxUnzippedBytes}`,
   ];
 }

@@ -6,6 +6,6 @@ export default async function healthRoutes(app: FastifyInstance) {
     status: 'ok',
     service: 'strata',
     blobBackend: 'fs',
-    dialects: ['aws-lambda/2018-10-31'],
+    dialects: ['aws-lambda/2018-10-31', 'fc/2016-08-15', 'fc/2021-04-06', 'fc/2023-03-30'],
   }));
 }

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import { crc64 } from '../../src/codec/crc64.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 const run = promisify(execFile);
@@ -31,8 +32,23 @@ async function example(name: string): Promise<string> {
 describe('README examples', () => {
   let t: TestApp;
   let work: string;
+  let zipCrc64: string;
   const env = () => ({ ...process.env, PATH: `${PY_BIN}:${process.env.PATH}`, AWS_CONFIG_FILE: '/dev/null' });
-  const code = async (name: string) => (await example(name)).replaceAll('http://localhost:4588', t.url);
+  const host = () => t.url.replace('http://', '');
+  const code = async (name: string) =>
+    (await example(name)).replaceAll('http://localhost:4588', t.url).replaceAll('localhost:4588', host());
+  /** Runs a JavaScript example from inside the repository, so that its imports resolve from node_modules. */
+  const runJs = async (name: string) => {
+    const file = resolve(`.cache/readme-example-${name}-${process.pid}.mjs`);
+    await writeFile(file, await code(name));
+    try {
+      return (await run(process.execPath, [file], { cwd: work, env: env() })).stdout.trim();
+    } finally {
+      await rm(file, { force: true });
+    }
+  };
+  const runPy = async (name: string) =>
+    (await run(join(PY_BIN, 'python'), ['-c', await code(name)], { cwd: work, env: env() })).stdout.trim();
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -43,6 +59,7 @@ describe('README examples', () => {
     const parts: Buffer[] = [];
     for await (const c of zip.outputStream) parts.push(c as Buffer);
     await writeFile(join(work, 'layer.zip'), Buffer.concat(parts));
+    zipCrc64 = crc64(Buffer.concat(parts));
   });
   afterAll(async () => {
     await t.close();
@@ -50,20 +67,11 @@ describe('README examples', () => {
   });
 
   it('README: the AWS SDK for JavaScript example publishes a layer', async () => {
-    // Inside the repository so that '@aws-sdk/client-lambda' resolves from its node_modules.
-    const file = resolve(`.cache/readme-example-${process.pid}.mjs`);
-    await writeFile(file, await code('aws-sdk-js'));
-    try {
-      const { stdout } = await run(process.execPath, [file], { cwd: work, env: env() });
-      expect(stdout.trim()).toMatch(/^arn:aws:lambda:us-east-1:000000000000:layer:my-layer:\d+$/);
-    } finally {
-      await rm(file, { force: true });
-    }
+    expect(await runJs('aws-sdk-js')).toMatch(/^arn:aws:lambda:us-east-1:000000000000:layer:my-layer:\d+$/);
   });
 
   it.skipIf(!havePython)('README: the boto3 example publishes and lists', async () => {
-    const { stdout } = await run(join(PY_BIN, 'python'), ['-c', await code('boto3')], { cwd: work, env: env() });
-    const [arn, versions] = stdout.trim().split('\n');
+    const [arn, versions] = (await runPy('boto3')).split('\n');
     expect(arn).toMatch(/^arn:aws:lambda:us-east-1:000000000000:layer:my-layer:\d+$/);
     const listed = JSON.parse(versions!) as number[];
     expect(listed[0]).toBe(Number(arn!.split(':').pop()));
@@ -75,5 +83,35 @@ describe('README examples', () => {
     expect(stdout).toContain('"LayerVersionArn": "arn:aws:lambda:us-east-1:000000000000:layer:my-layer:');
     expect(stdout).toContain('\\"Sid\\":\\"everyone\\"');
     expect(stdout).toContain('"LayerName": "my-layer"');
+  });
+
+  it('README: the FC 2.0 OpenAPI Node.js example creates a layer', async () => {
+    expect(await runJs('fc-open-js')).toMatch(new RegExp(`^my-layer \\d+ ${zipCrc64}$`));
+  });
+
+  it('README: the FC 3.0 Node.js example creates a layer and makes it public', async () => {
+    const arn = await runJs('fc3-js');
+    expect(arn).toMatch(/^acs:fc:cn-hangzhou:1234567890123456:layers\/my-layer\/versions\/\d+$/);
+    expect((await t.app.layers.getVersion(
+      { cloud: 'fc', account: '1234567890123456', region: 'cn-hangzhou', name: 'my-layer' },
+      Number(arn.split('/').pop()),
+    )).isPublic).toBe(true);
+  });
+
+  it('README: the FC 2016-08-15 Node.js example publishes a layer', async () => {
+    expect(await runJs('fc2-js')).toMatch(/^acs:fc:cn-hangzhou:1234567890123456:layers\/my-layer\/versions\/\d+$/);
+  });
+
+  it.skipIf(!havePython)('README: the FC 2.0 OpenAPI Python example creates and lists', async () => {
+    const [created, versions] = (await runPy('fc-open-py')).split('\n');
+    const [name, version, checksum] = created!.split(' ');
+    expect([name, checksum]).toEqual(['my-layer', zipCrc64]);
+    expect(JSON.parse(versions!)).toContain(Number(version));
+  });
+
+  it.skipIf(!havePython)('README: the FC 3.0 Python example creates, publishes and lists', async () => {
+    const [created, listed] = (await runPy('fc3-py')).split('\n');
+    expect(created).toMatch(new RegExp(`^acs:fc:cn-hangzhou:1234567890123456:layers/my-layer/versions/\\d+ ${zipCrc64}$`));
+    expect(listed).toBe("[('my-layer', '1')]");
   });
 });

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { AccessDenied } from './errors.js';
+
+export interface FcCaller {
+  accessKeyId: string | undefined;
+  account: string;
+  region: string;
+}
+
+/**
+ * The access key id of each signing scheme the SDKs use (fc-layers.md §4): `FC <ak>:<sig>` (2016-08-15 SDKs),
+ * `acs <ak>:<sig>` (tea-roa, Terraform) and `ACS3-HMAC-SHA256 Credential=<ak>,…` (2021 and 2023 SDKs).
+ * Signatures are not verified.
+ */
+export function accessKeyIdOf(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const m = /^(?:FC|acs)\s+([^:\s]+):/.exec(authorization) ?? /^ACS3-[A-Z0-9-]+\s+Credential=([^,\s]+)/.exec(authorization);
+  return m?.[1];
+}
+
+/**
+ * The caller's account is the one its access key belongs to (STRATA_FC_ACCESS_KEYS, else the default account),
+ * whichever API version it calls, so a layer created through one SDK is seen through the others. A request
+ * whose `X-Fc-Account-Id` names another account is refused, as FC refuses a key acting for another account.
+ */
+export function callerOf(
+  request: FastifyRequest,
+  config: { accountId: string; region: string; accessKeys: ReadonlyMap<string, string> },
+): FcCaller {
+  const accessKeyId = accessKeyIdOf(request.headers.authorization);
+  const account = (accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId;
+  const claimed = request.headers['x-fc-account-id'];
+  if (typeof claimed === 'string' && claimed !== '' && claimed !== account) {
+    throw new AccessDenied(
+      `the access key '${accessKeyId ?? '(none)'}' belongs to account '${account}', not to account '${claimed}' ` +
+        `named by X-Fc-Account-Id`,
+    );
+  }
+  return { accessKeyId, account, region: config.region };
+}

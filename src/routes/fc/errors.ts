@@ -1,0 +1,108 @@
+/**
+ * Function Compute's wire errors: one class per error code. FC 2.0 (2016-08-15, 2021-04-06) sends
+ * `{"ErrorCode","ErrorMessage"}`, which every FC 2.0 SDK parses; FC 3.0 sends `{"Code","Message","RequestId"}`
+ * (fc-layers.md §3.1). Both carry the request id in `X-Fc-Request-Id`. Always JSON: Terraform's tea-roa turns a
+ * non-JSON 4xx body into a decode error instead of an SDK error.
+ */
+import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
+import { isFc3, type FcApiVersion } from './api-versions.js';
+
+export abstract class FcError extends Error {
+  abstract readonly status: number;
+  get code(): string {
+    return this.constructor.name;
+  }
+  body(api: FcApiVersion, requestId: string): Record<string, string> {
+    return isFc3(api)
+      ? { Code: this.code, Message: this.message, RequestId: requestId }
+      : { ErrorCode: this.code, ErrorMessage: this.message };
+  }
+}
+
+export class InvalidArgument extends FcError {
+  readonly status = 400;
+}
+export class EntityTooLarge extends FcError {
+  readonly status = 400;
+}
+export class PathNotSupported extends FcError {
+  readonly status = 400;
+}
+export class AccessDenied extends FcError {
+  readonly status = 403;
+}
+export class LayerNotFound extends FcError {
+  readonly status = 404;
+}
+export class LayerVersionNotFound extends FcError {
+  readonly status = 404;
+}
+export class InternalServerError extends FcError {
+  readonly status = 500;
+}
+
+/**
+ * Message texts. FC documents the codes but not the layer messages; the not-found texts follow FC's
+ * "<kind> '%s' does not exist" pattern, and the InvalidArgument texts are Strata's (README "Known differences").
+ */
+export const MESSAGES = {
+  layerNotFound: (name: string) => `layer '${name}' does not exist`,
+  versionNotFound: (name: string, version: number) => `layer '${name}' version '${version}' does not exist`,
+  // Documented texts (fc-layers.md §3.2).
+  entityTooLarge: (limit: number) => `payload size exceeds maximum allowed size (${limit} bytes)`,
+  pathNotSupported: (method: string, path: string) => `'${method}' against '${path}' is not supported`,
+  internal: 'an internal error has occurred. Please retry.',
+  // Strata's own texts.
+  badName: (name: string) =>
+    `invalid layer name '${name}': it must be 1 to 128 characters of letters, digits, '_' and '-', and start with a letter or '_'`,
+  descriptionTooLong: (length: number) => `description is ${length} characters long; it must be at most 256`,
+  badRuntime: (runtime: string) => `runtime '${runtime}' is not supported by layers`,
+  tooManyRuntimes: (max: number) => `compatibleRuntime can list at most ${max} runtimes`,
+  noCode: 'code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName',
+  twoCodeSources: 'give either code.zipFile or code.ossBucketName and code.ossObjectName, not both',
+  halfOssPair: 'code.ossBucketName and code.ossObjectName must be given together',
+  ossUnsupported:
+    'layer code from OSS (ossBucketName/ossObjectName) is not supported by this Strata server yet; send code.zipFile instead',
+  badBase64: (detail: string) => `code.zipFile is not valid base64: ${detail}`,
+  notAZip: 'the code package is not a valid zip file',
+  emptyZip: 'the code package is an empty zip file',
+  codeTooLarge: (limit: number) => `the code package must be at most ${limit} bytes`,
+  unzippedTooLarge: (limit: number) => `the unzipped code package must be smaller than ${limit} bytes`,
+  checksumMismatch: (expected: string, actual: string) =>
+    `the CRC-64 checksum of the code package is ${actual}, not ${expected} as given in code.checksum`,
+  badJson: (detail: string) => `the request body is not valid JSON: ${detail}`,
+  badField: (field: string, expected: string) => `${field} must be ${expected}`,
+  badVersion: (version: string) => `version '${version}' is not a positive integer`,
+  badLimit: (limit: string) => `limit '${limit}' must be an integer from 1 to 100`,
+  badStartVersion: (value: string) => `startVersion '${value}' must be a positive integer`,
+  badAcl: (value: string) => `acl '${value}' must be 0 or 1`,
+  badBoolean: (name: string, value: string) => `${name} '${value}' must be true or false`,
+  badArn: (arn: string) => `invalid layer version ARN '${arn}'`,
+  otherAccount: (arn: string) => `you are not allowed to access the private layer version '${arn}'`,
+};
+
+/** Every domain error as FC sends it. Policies are an AWS notion: their errors cannot arise here. */
+export const DOMAIN_TO_FC: { [C in DomainErrorCode]: (err: Extract<AnyDomainError, { code: C }>) => FcError } = {
+  LayerNotFound: (err) => new LayerNotFound(MESSAGES.layerNotFound(err.ref.name)),
+  LayerVersionNotFound: (err) => new LayerVersionNotFound(MESSAGES.versionNotFound(err.ref.name, err.version)),
+  InvalidVersionNumber: (err) => new InvalidArgument(MESSAGES.badVersion(String(err.version))),
+  PolicyNotFound: (err) => new InternalServerError(err.message),
+  GrantNotFound: (err) => new InternalServerError(err.message),
+  GrantAlreadyExists: (err) => new InternalServerError(err.message),
+  RevisionMismatch: (err) => new InternalServerError(err.message),
+  PolicyTooLarge: (err) => new InternalServerError(err.message),
+  RequestTooLarge: (err) => new EntityTooLarge(MESSAGES.entityTooLarge(err.limit)),
+  MalformedDocument: (err) => new InvalidArgument(MESSAGES.badJson(err.detail)),
+  InvalidContentEncoding: (err) => new InvalidArgument(MESSAGES.badBase64(err.detail)),
+  ZippedTooLarge: (err) => new InvalidArgument(MESSAGES.codeTooLarge(err.limit)),
+  NotAZip: () => new InvalidArgument(MESSAGES.notAZip),
+  EmptyZip: () => new InvalidArgument(MESSAGES.emptyZip),
+  UnzippedTooLarge: (err) => new InvalidArgument(MESSAGES.unzippedTooLarge(err.limit)),
+  ChecksumMismatch: (err) => new InvalidArgument(MESSAGES.checksumMismatch(err.expected, err.actual)),
+  ContentSourceUnsupported: () => new InvalidArgument(MESSAGES.ossUnsupported),
+};
+
+export function fromDomain(err: DomainError): FcError {
+  const map = DOMAIN_TO_FC[err.code as DomainErrorCode] as (e: DomainError) => FcError;
+  return map(err);
+}

@@ -1,0 +1,79 @@
+/**
+ * The Alibaba Cloud Function Compute layer dialect, registered once per API version (2016-08-15, 2021-04-06,
+ * 2023-03-30): camelCase JSON, `X-Fc-Request-Id` on every response, FC 2.0 or FC 3.0 error bodies.
+ *
+ * Gaps: OSS-sourced code (ossBucketName/ossObjectName) answers InvalidArgument until a bucket backend exists;
+ * signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
+ * the admin and temporary-bucket endpoints of Serverless Devs' FC 2.0 big-code flow are not served.
+ * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
+ * uses; X-Fc-Account-Id naming another account is refused with AccessDenied.
+ * Client quirks: the 2021 SDK and Terraform send `Code`, others `code`; Tea SDKs send chunked bodies; the
+ * 2021 SDK reads `codesize` on create; @alicloud/fc2 parses bodies only when Content-Type is application/json.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../core/errors.js';
+import { registerJsonBodies } from '../json-bodies.js';
+import { isFc3, type FcApiVersion } from './api-versions.js';
+import { FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, fromDomain } from './errors.js';
+import layerRoutes from './layers.js';
+import { CODE_FIELDS } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    fcRequestId: string;
+  }
+}
+
+const SMALL_BODY_LIMIT = 1024 * 1024;
+
+/** FC 3.0 request ids look like `1-64e70cf1-5cbef92ea8fc8c42899cf5d1`; FC 2.0's are UUIDs. */
+function newRequestId(api: FcApiVersion): string {
+  if (!isFc3(api)) return randomUUID();
+  return `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+}
+
+export default async function fcDialect(app: FastifyInstance, { api }: { api: FcApiVersion }) {
+  const { config } = app;
+  const maxCode = config.fc.maxCodeBytes;
+  app.decorateRequest('fcRequestId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    request.fcRequestId = newRequestId(api);
+    reply.header('x-fc-request-id', request.fcRequestId);
+    if (isFc3(api)) reply.header('x-acs-request-id', request.fcRequestId);
+  });
+  registerJsonBodies(app, {
+    smallBodyLimit: SMALL_BODY_LIMIT,
+    contentOf: (request) =>
+      request.routeOptions.config.fcOperation === 'CreateLayerVersion'
+        ? {
+            fields: CODE_FIELDS,
+            // The base64 of the largest package, plus room for the rest of the document.
+            maxBodyBytes: Math.ceil(maxCode / 3) * 4 + SMALL_BODY_LIMIT,
+            maxContentBytes: maxCode,
+          }
+        : undefined,
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let wire: FcError;
+    if (err instanceof FcError) wire = err;
+    else if (err instanceof DomainError) wire = fromDomain(err);
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      wire = new InvalidArgument(err.message);
+    } else {
+      request.log.error({ err, operation: request.routeOptions.config.fcOperation }, 'unexpected error');
+      wire = new InternalServerError(MESSAGES.internal);
+    }
+    return sendError(api, request, reply, wire);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(api, request, reply, new PathNotSupported(MESSAGES.pathNotSupported(request.method, request.url.split('?')[0]!))),
+  );
+
+  await app.register(layerRoutes, { api });
+}
+
+function sendError(api: FcApiVersion, request: FastifyRequest, reply: FastifyReply, err: FcError) {
+  return reply.status(err.status).type('application/json').send(err.body(api, request.fcRequestId));
+}
