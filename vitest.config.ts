@@ -1,11 +1,47 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects: unit tests once, and every integration test on each blob backend (the filesystem default
+ * and MinIO). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
+ * records its path in .cache/minio-bin. Without it, CI fails; a developer is told which tests did not run.
+ */
+const minioBin = existsSync('.cache/minio-bin') ? readFileSync('.cache/minio-bin', 'utf8').trim() : '';
+const haveMinio = minioBin !== '' && existsSync(minioBin);
+// For test/helpers/minio-server.ts, which runs in this process (project `env` reaches only the test workers).
+if (haveMinio) process.env.STRATA_TEST_MINIO_BIN = minioBin;
+if (!haveMinio) {
+  const why = 'no MinIO server binary (run scripts/minio.sh; it needs Go)';
+  if (process.env.CI) throw new Error(`the MinIO backend tests cannot run: ${why}`);
+  console.warn(`\n*** The integration tests on the MinIO backend (project "minio") will NOT run: ${why}. ***\n`);
+}
+
+const integration = ['test/integration/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration tests start real servers and spool real files: separate processes, generous time.
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'fs', include: integration, env: { STRATA_TEST_BACKEND: 'fs' } } },
+      ...(haveMinio
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'minio',
+                include: integration,
+                // The README's client examples are about clients, not storage: once is enough.
+                exclude: ['test/integration/readme-examples.test.ts'],
+                env: { STRATA_TEST_BACKEND: 'minio' },
+                globalSetup: ['test/helpers/minio-server.ts'],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

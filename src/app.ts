@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.js';
 import services from './plugins/services.js';
-import awsDialect from './routes/aws/index.js';
+import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
 import { FC_API_VERSIONS } from './routes/fc/api-versions.js';
-import fcDialect from './routes/fc/index.js';
+import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import healthRoutes from './routes/health.js';
 
@@ -14,6 +14,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 2048 },
     // Closing (tests, SIGTERM) must not wait for idle keep-alive connections.
     forceCloseConnections: true,
+    // Requests refused before routing (e.g. a malformed percent-encoding) still answer in their dialect.
+    frameworkErrors: (err, request, reply) => {
+      const fc = FC_API_VERSIONS.find((v) => request.url.startsWith(`/${v}/`));
+      if (fc) return fcFrameworkError(fc, err, reply);
+      if (request.url.startsWith('/2018-10-31/')) return awsFrameworkError(reply);
+      return (reply as FastifyReply).code(400).send({ message: err.message });
+    },
   });
   await app.register(services, { config });
   await app.register(healthRoutes);

@@ -13,6 +13,13 @@ const ConfigSchema = z.object({
   STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
   STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
   STRATA_LINK_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  STRATA_BLOB_BACKEND: z.enum(['fs', 'minio']).default('fs'),
+  // http:// or https:// (TLS on) URL of MinIO or any S3-compatible store.
+  STRATA_MINIO_ENDPOINT: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').default('http://127.0.0.1:9000'),
+  STRATA_MINIO_ACCESS_KEY: z.string().min(1).default('minioadmin'),
+  STRATA_MINIO_SECRET_KEY: z.string().min(1).default('minioadmin'),
+  STRATA_MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('strata-layers'),
+  STRATA_MINIO_REGION: z.string().min(1).default('us-east-1'),
   // AWS limits (aws-lambda-layers.md §5); configurable so tests and users can exercise them cheaply.
   STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211),
   STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800),
@@ -40,6 +47,11 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
   linkTtlSeconds: number;
+  blobBackend: 'fs' | 'minio';
+  /** Set when blobBackend is minio. */
+  minio:
+    | { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string }
+    | undefined;
   aws: {
     accountId: string;
     region: string;
@@ -97,6 +109,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     publicUrl: c.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: c.STRATA_LOG_LEVEL,
     linkTtlSeconds: c.STRATA_LINK_TTL_SECONDS,
+    blobBackend: c.STRATA_BLOB_BACKEND,
+    minio:
+      c.STRATA_BLOB_BACKEND === 'minio'
+        ? {
+            endpoint: c.STRATA_MINIO_ENDPOINT.replace(/\/+$/, ''),
+            accessKey: c.STRATA_MINIO_ACCESS_KEY,
+            secretKey: c.STRATA_MINIO_SECRET_KEY,
+            bucket: c.STRATA_MINIO_BUCKET,
+            region: c.STRATA_MINIO_REGION,
+          }
+        : undefined,
     aws: {
       accountId: c.STRATA_AWS_ACCOUNT_ID,
       region: c.STRATA_AWS_REGION,
@@ -132,6 +155,16 @@ export function describeConfig(config: Config): string[] {
     `STRATA_PUBLIC_URL=${config.publicUrl ?? '(follows the listening address)'}`,
     `STRATA_LOG_LEVEL=${config.logLevel}`,
     `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
+    `STRATA_BLOB_BACKEND=${config.blobBackend}`,
+    ...(config.minio
+      ? [
+          `STRATA_MINIO_ENDPOINT=${config.minio.endpoint}`,
+          `STRATA_MINIO_ACCESS_KEY=${config.minio.accessKey}`,
+          `STRATA_MINIO_SECRET_KEY=(set)`,
+          `STRATA_MINIO_BUCKET=${config.minio.bucket}`,
+          `STRATA_MINIO_REGION=${config.minio.region}`,
+        ]
+      : []),
     `STRATA_AWS_ACCOUNT_ID=${config.aws.accountId}`,
     `STRATA_AWS_REGION=${config.aws.region}`,
     `STRATA_AWS_MAX_REQUEST_BYTES=${config.aws.maxRequestBytes}`,

@@ -80,6 +80,14 @@ export class MalformedDocument extends DomainError {
   }
 }
 
+/** The document carries the zip in two places (say FC's `Code.zipFile` and `code.zipFile`). */
+export class ContentGivenTwice extends DomainError {
+  readonly code = 'ContentGivenTwice';
+  constructor(readonly paths: string[]) {
+    super(`content given twice: ${paths.join(', ')}`);
+  }
+}
+
 export class InvalidContentEncoding extends DomainError {
   readonly code = 'InvalidContentEncoding';
   constructor(readonly detail: string) {
@@ -123,13 +131,27 @@ export class ChecksumMismatch extends DomainError {
   }
 }
 
-/** Content from a bucket, before the bucket-backed content sources exist. */
-export class ContentSourceUnsupported extends DomainError {
-  readonly code = 'ContentSourceUnsupported';
-  constructor(readonly source: string) {
-    super(`content source ${source} is not supported`);
+/** The bucket object named as a layer's content source is missing. */
+export class SourceObjectMissing extends DomainError {
+  readonly code = 'SourceObjectMissing';
+  constructor(
+    readonly missing: 'bucket' | 'key' | 'version',
+    readonly bucket: string,
+    readonly key: string,
+    readonly versionId?: string,
+  ) {
+    super(`source ${missing} missing: ${bucket}/${key}${versionId ? `@${versionId}` : ''}`);
   }
 }
+
+/** The blob store (e.g. MinIO) cannot be reached. */
+export class BlobStoreUnavailable extends DomainError {
+  readonly code = 'BlobStoreUnavailable';
+  constructor(readonly detail: string) {
+    super(`the blob store cannot be reached: ${detail}`);
+  }
+}
+
 
 export type AnyDomainError =
   | LayerNotFound
@@ -142,12 +164,14 @@ export type AnyDomainError =
   | PolicyTooLarge
   | RequestTooLarge
   | MalformedDocument
+  | ContentGivenTwice
   | InvalidContentEncoding
   | ZippedTooLarge
   | NotAZip
   | EmptyZip
   | UnzippedTooLarge
   | ChecksumMismatch
-  | ContentSourceUnsupported;
+  | SourceObjectMissing
+  | BlobStoreUnavailable;
 
 export type DomainErrorCode = AnyDomainError['code'];

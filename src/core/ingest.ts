@@ -1,7 +1,7 @@
 import { Base64Error, Base64StreamDecoder } from '../codec/base64-stream.js';
 import { JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../codec/json-field-stream.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
-import { InvalidContentEncoding, MalformedDocument, RequestTooLarge, ZippedTooLarge } from './errors.js';
+import { ContentGivenTwice, InvalidContentEncoding, MalformedDocument, RequestTooLarge, ZippedTooLarge } from './errors.js';
 
 export interface IngestOptions {
   /** Paths of the string fields that may carry the zip as base64; at most one may be present. */
@@ -42,7 +42,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
     onData: (path, text) => {
       if (!staged) staged = { path, file: opts.staging.create(), decoder: new Base64StreamDecoder() };
       else if (staged.path !== path && staged.path.join('.') !== path.join('.')) {
-        throw new JsonSyntaxError(`more than one content field: ${path.join('.')}`, 0);
+        throw new ContentGivenTwice([staged.path.join('.'), path.join('.')]);
       }
       const bytes = staged.decoder.push(text);
       if (bytes.length > 0) pending.push(bytes);
@@ -91,4 +91,26 @@ function translate(err: unknown): unknown {
   if (err instanceof JsonSyntaxError) return new MalformedDocument(err.message);
   if (err instanceof Base64Error) return new InvalidContentEncoding(err.message);
   return err;
+}
+
+/**
+ * Stages a byte stream (an object from a bucket) the same way as inline content: hashed while written,
+ * refused once it passes `maxBytes`.
+ */
+export async function stageStream(
+  source: AsyncIterable<Uint8Array>, staging: StagingArea, maxBytes: number,
+): Promise<StagedFile> {
+  const file = staging.create();
+  try {
+    for await (const chunk of source) {
+      if (file.bytesWritten + chunk.length > maxBytes) throw new ZippedTooLarge(maxBytes);
+      await file.write(chunk);
+    }
+    await file.finish();
+    return file;
+  } catch (err) {
+    await file.discard();
+    (source as { destroy?: () => void }).destroy?.();
+    throw err;
+  }
 }

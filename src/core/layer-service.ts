@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { inspectZip, ZipInspectionError } from '../codec/zip.js';
 import type { BlobStore } from '../store/blob/blob-store.js';
 import type { LayerRepo } from '../store/layer-repo.js';
+import type { ObjectLocation, ObjectSource } from '../store/sources/object-source.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
+import { stageStream } from './ingest.js';
 import {
   ChecksumMismatch, EmptyZip, GrantAlreadyExists, GrantNotFound, InvalidVersionNumber, LayerNotFound,
   LayerVersionNotFound, NotAZip, PolicyNotFound, RevisionMismatch, UnzippedTooLarge,
@@ -36,17 +38,22 @@ export class LayerService {
   constructor(
     private readonly repo: LayerRepo,
     private readonly blobs: BlobStore,
+    private readonly sources: ObjectSource,
     readonly staging: StagingArea,
     linkTtlSeconds: number,
   ) {
     this.links = new ContentLinks(repo.setting('link-secret', () => randomBytes(32).toString('hex')), linkTtlSeconds);
   }
 
-  /** Drops uploads and blobs that a crash left without metadata. */
+  /** Drops blobs that a crash left without metadata. */
   async recover(): Promise<{ orphanBlobs: number }> {
-    await this.staging.reset();
     const keys = this.repo.allBlobKeys();
     return { orphanBlobs: await this.blobs.sweep((key) => keys.has(key)) };
+  }
+
+  /** Copies a bucket object into staging, to publish it like inline content. */
+  async stageObject(location: ObjectLocation, maxBytes: number): Promise<StagedFile> {
+    return stageStream(await this.sources.open(location), this.staging, maxBytes);
   }
 
   async publish(ref: LayerRef, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits): Promise<LayerVersion> {

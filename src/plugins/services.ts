@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { LayerService } from '../core/layer-service.js';
 import { openDatabase } from '../store/db.js';
-import { FsBlobStore } from '../store/blob/fs-blob-store.js';
+import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
 import { StagingArea } from '../store/staging.js';
 
@@ -12,6 +12,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     layers: LayerService;
+    blobBackend: BlobBackend;
   }
 }
 
@@ -24,13 +25,22 @@ export default fp<{ config: Config }>(
     await mkdir(config.dataDir, { recursive: true });
     const db = openDatabase(join(config.dataDir, 'strata.sqlite'));
     app.addHook('onClose', async () => db.close());
-    const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
-    await blobs.init();
-    const layers = new LayerService(new LayerRepo(db), blobs, new StagingArea(join(config.dataDir, 'staging')), config.linkTtlSeconds);
-    const { orphanBlobs } = await layers.recover();
-    if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
+    const backend = createBlobBackend(config);
+    const staging = new StagingArea(join(config.dataDir, 'staging'));
+    const layers = new LayerService(new LayerRepo(db), backend.store, backend.sources, staging, config.linkTtlSeconds);
+    await staging.reset();
+    try {
+      await backend.init();
+      const { orphanBlobs } = await layers.recover();
+      if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
+    } catch (err) {
+      // Serve anyway: the health route reports the outage, and publishes answer with the cloud's service error.
+      app.log.error({ err }, `the blob store cannot be reached: ${(err as Error).message}`);
+      console.error(`strata: WARNING: the blob store cannot be reached: ${(err as Error).message}`);
+    }
     app.decorate('config', config);
     app.decorate('layers', layers);
+    app.decorate('blobBackend', backend);
   },
   { name: 'strata-services' },
 );

@@ -1,9 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { minioClient } from '../../src/store/blob/index.js';
+
+/** The blob backend this test project runs on: `fs` (default) or `minio` (vitest.config.ts). */
+export const BACKEND = process.env.STRATA_TEST_BACKEND === 'minio' ? 'minio' : 'fs';
+
+/** Environment that points Strata at the test MinIO with a bucket of its own. */
+function backendEnv(): Record<string, string> {
+  if (BACKEND !== 'minio') return {};
+  const minio = inject('minio');
+  return {
+    STRATA_BLOB_BACKEND: 'minio',
+    STRATA_MINIO_ENDPOINT: minio.endpoint,
+    STRATA_MINIO_ACCESS_KEY: minio.accessKey,
+    STRATA_MINIO_SECRET_KEY: minio.secretKey,
+    STRATA_MINIO_BUCKET: `strata-t-${randomBytes(6).toString('hex')}`,
+  };
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -14,11 +33,17 @@ export interface TestApp {
   close(): Promise<void>;
   /** Stops the server and starts a new one on the same data directory and port. */
   restart(): Promise<TestApp>;
+  /** Puts an object where S3/OSS-sourced publishes read it (a MinIO bucket, or `<dataDir>/buckets`). */
+  putSourceObject(bucket: string, key: string, body: Buffer, opts?: { versioned?: boolean }): Promise<{ versionId?: string }>;
+  /** The keys of every blob in the blob store, whichever backend holds them. */
+  listBlobKeys(): Promise<string[]>;
 }
 
 /** Starts Strata on a free loopback port with a fresh data directory (or the one given). */
 export async function startTestApp(env: Record<string, string> = {}, existingDir?: string, port = 0): Promise<TestApp> {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
+  // A restart keeps the first start's bucket: it is part of `env` from then on.
+  env = { ...backendEnv(), ...env };
   const config = loadConfig({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: String(port), ...env });
   const app = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port: config.port });
@@ -36,6 +61,30 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
     async restart() {
       await app.close();
       return startTestApp(env, dataDir, boundPort);
+    },
+    async listBlobKeys() {
+      if (config.minio) {
+        const keys: string[] = [];
+        const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
+        for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.slice(7));
+        return keys;
+      }
+      const root = join(dataDir, 'blobs');
+      const shards = await readdir(root).catch(() => []);
+      return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
+    },
+    async putSourceObject(bucket, key, body, opts = {}) {
+      if (config.minio) {
+        const client = minioClient(config.minio);
+        if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+        if (opts.versioned) await client.setBucketVersioning(bucket, { Status: 'Enabled' });
+        const info = await client.putObject(bucket, key, body, body.length);
+        return { versionId: info.versionId ?? undefined };
+      }
+      const file = join(dataDir, 'buckets', bucket, key);
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, body);
+      return {};
     },
   };
 }

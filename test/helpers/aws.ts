@@ -313,14 +313,17 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-export const blobFiles = (dataDir: string) => filesUnder(join(dataDir, 'blobs'));
+/** Blob keys in the store (files under `blobs/`, or MinIO objects): backend-neutral. */
+export const blobFiles = (t: { listBlobKeys(): Promise<string[]> }) => t.listBlobKeys();
 export const stagingFiles = (dataDir: string) => filesUnder(join(dataDir, 'staging'));
 
 /**
  * After a failed publish: the staging area empties (it is cleaned when the response completes, so allow a moment)
  * and the blob store holds exactly the files it held before.
  */
-export async function expectNoResidue(dataDir: string, blobsBefore: string[]): Promise<void> {
-  await vi.waitFor(async () => expect(await stagingFiles(dataDir)).toEqual([]), { timeout: 3000, interval: 25 });
-  expect((await blobFiles(dataDir)).sort()).toEqual([...blobsBefore].sort());
+export async function expectNoResidue(
+  t: { dataDir: string; listBlobKeys(): Promise<string[]> }, blobsBefore: string[],
+): Promise<void> {
+  await vi.waitFor(async () => expect(await stagingFiles(t.dataDir)).toEqual([]), { timeout: 3000, interval: 25 });
+  expect((await blobFiles(t)).sort()).toEqual([...blobsBefore].sort());
 }

@@ -98,8 +98,13 @@ export const MESSAGES = {
   noContentSource: 'Please provide a source for function code.',
   zipFileAndS3: 'Please do not provide other FunctionCode parameters when providing a ZipFile.',
   unparsable: (detail: string) => `Could not parse request body into json: ${detail}`,
-  s3Unsupported:
-    'Layer content from S3 (S3Bucket/S3Key) is not supported by this Strata server yet; send Content.ZipFile instead.',
+  // Recorded for CreateFunction; LocalStack and moto use the same template for layers (spec §6).
+  s3Missing: {
+    bucket: 'Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist',
+    key: 'Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.',
+    version: 'Error occurred while GetObject. S3 Error Code: NoSuchVersion. S3 Error Message: The specified version does not exist.',
+  },
+  blobStoreDown: (detail: string) => `Strata's blob store cannot be reached (${detail}).`,
   // Not recorded: AWS markers are opaque tokens and no response to a forged one was captured.
   invalidMarker: 'The marker provided is not valid.',
   unknownOperation: 'Unable to determine service/operation name to be authorized',
@@ -126,6 +131,8 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   RequestTooLarge: (err, ctx) =>
     new RequestEntityTooLargeException(MESSAGES.requestTooLarge(err.limit, ctx.operation ?? 'PublishLayerVersion')),
   MalformedDocument: (err) => new InvalidRequestContentException(MESSAGES.unparsable(err.detail)),
+  // The AWS body has one content field, so this cannot arise; Jackson would keep the last duplicate key.
+  ContentGivenTwice: (err) => new InvalidRequestContentException(MESSAGES.unparsable(err.message)),
   InvalidContentEncoding: (err) =>
     new InvalidRequestContentException(
       MESSAGES.unparsable(`Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): ${err.detail}`),
@@ -136,7 +143,8 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   UnzippedTooLarge: (err) => new InvalidParameterValueException(MESSAGES.unzippedTooLarge(err.limit)),
   // Lambda has no caller-stated checksum; nothing maps here today, but the table must be total.
   ChecksumMismatch: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
-  ContentSourceUnsupported: () => new InvalidParameterValueException(MESSAGES.s3Unsupported),
+  SourceObjectMissing: (err) => new InvalidParameterValueException(MESSAGES.s3Missing[err.missing]),
+  BlobStoreUnavailable: (err) => new ServiceException(MESSAGES.blobStoreDown(err.detail)),
 };
 
 function notFound(ctx: ErrorContext, ref: LayerRef, version: number | undefined): ResourceNotFoundException {

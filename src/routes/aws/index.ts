@@ -65,6 +65,12 @@ export default async function awsDialect(app: FastifyInstance) {
   await app.register(permissionRoutes);
 }
 
+/** A request Fastify refuses before routing (a malformed path): Lambda cannot map it to an operation either. */
+export function awsFrameworkError(reply: FastifyReply) {
+  reply.header('x-amzn-RequestId', randomUUID());
+  return sendError(reply, new AccessDeniedException(MESSAGES.unknownOperation));
+}
+
 function sendError(reply: FastifyReply, err: AwsError) {
   return reply.status(err.status).header('x-amzn-ErrorType', err.code).type('application/json').send(err.body());
 }

@@ -1,6 +1,5 @@
 /** The layer version operations (aws-lambda-layers.md §3.1–3.6). */
 import type { FastifyInstance } from 'fastify';
-import { ContentSourceUnsupported } from '../../core/errors.js';
 import type { LayerVersion } from '../../core/model.js';
 import { contentUrl } from '../content.js';
 import { parseLayerArn } from './arn.js';
@@ -18,12 +17,16 @@ export default async function layerRoutes(app: FastifyInstance) {
 
   route(app, 'POST', '/layers/:LayerName/versions', 'PublishLayerVersion', async (input, ctx) => {
     const { Content: content } = input;
-    const staged = ctx.request.stagedContent;
+    let staged = ctx.request.stagedContent;
     const fromS3 = [content.S3Bucket, content.S3Key, content.S3ObjectVersion].some((v) => v !== undefined && v !== null);
     if (staged && fromS3) throw new InvalidParameterValueException(MESSAGES.zipFileAndS3);
-    if (!staged && !fromS3) throw new InvalidParameterValueException(MESSAGES.noContentSource);
-    if (!staged) throw new ContentSourceUnsupported('s3');
+    if (!staged && (!content.S3Bucket || !content.S3Key)) throw new InvalidParameterValueException(MESSAGES.noContentSource);
     ctx.request.stagedContent = null; // the service owns it now, and removes it on failure
+    // From S3 only the unzipped limit applies (the 50 MB zipped limit is for direct uploads).
+    staged ??= await layers.stageObject(
+      { bucket: content.S3Bucket!, key: content.S3Key!, versionId: content.S3ObjectVersion ?? undefined },
+      config.aws.maxUnzippedBytes,
+    );
     const version = await layers.publish(
       layerRefOf(input.LayerName, ctx.caller),
       {

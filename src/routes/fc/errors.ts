@@ -5,7 +5,7 @@
  * non-JSON 4xx body into a decode error instead of an SDK error.
  */
 import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
-import { isFc3, type FcApiVersion } from './api-versions.js';
+import { isFc3, type FcApiVersion, type FcOperation } from './api-versions.js';
 
 export abstract class FcError extends Error {
   abstract readonly status: number;
@@ -61,8 +61,10 @@ export const MESSAGES = {
   noCode: 'code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName',
   twoCodeSources: 'give either code.zipFile or code.ossBucketName and code.ossObjectName, not both',
   halfOssPair: 'code.ossBucketName and code.ossObjectName must be given together',
-  ossUnsupported:
-    'layer code from OSS (ossBucketName/ossObjectName) is not supported by this Strata server yet; send code.zipFile instead',
+  ossMissing: (bucket: string, object: string, missing: 'bucket' | 'key' | 'version') =>
+    missing === 'bucket'
+      ? `failed to get OSS object '${object}' from bucket '${bucket}': NoSuchBucket: The specified bucket does not exist.`
+      : `failed to get OSS object '${object}' from bucket '${bucket}': NoSuchKey: The specified key does not exist.`,
   badBase64: (detail: string) => `code.zipFile is not valid base64: ${detail}`,
   notAZip: 'the code package is not a valid zip file',
   emptyZip: 'the code package is an empty zip file',
@@ -78,11 +80,19 @@ export const MESSAGES = {
   badAcl: (value: string) => `acl '${value}' must be 0 or 1`,
   badBoolean: (name: string, value: string) => `${name} '${value}' must be true or false`,
   badArn: (arn: string) => `invalid layer version ARN '${arn}'`,
+  badPath: (detail: string) => `the request path is not valid: ${detail}`,
   otherAccount: (arn: string) => `you are not allowed to access the private layer version '${arn}'`,
 };
 
+export interface ErrorContext {
+  operation: FcOperation | undefined;
+  maxCodeBytes: number;
+}
+
 /** Every domain error as FC sends it. Policies are an AWS notion: their errors cannot arise here. */
-export const DOMAIN_TO_FC: { [C in DomainErrorCode]: (err: Extract<AnyDomainError, { code: C }>) => FcError } = {
+export const DOMAIN_TO_FC: {
+  [C in DomainErrorCode]: (err: Extract<AnyDomainError, { code: C }>, ctx: ErrorContext) => FcError;
+} = {
   LayerNotFound: (err) => new LayerNotFound(MESSAGES.layerNotFound(err.ref.name)),
   LayerVersionNotFound: (err) => new LayerVersionNotFound(MESSAGES.versionNotFound(err.ref.name, err.version)),
   InvalidVersionNumber: (err) => new InvalidArgument(MESSAGES.badVersion(String(err.version))),
@@ -91,7 +101,13 @@ export const DOMAIN_TO_FC: { [C in DomainErrorCode]: (err: Extract<AnyDomainErro
   GrantAlreadyExists: (err) => new InternalServerError(err.message),
   RevisionMismatch: (err) => new InternalServerError(err.message),
   PolicyTooLarge: (err) => new InternalServerError(err.message),
-  RequestTooLarge: (err) => new EntityTooLarge(MESSAGES.entityTooLarge(err.limit)),
+  // A create body past its limit can only be so because of the package: answer as for any oversized package,
+  // whether or not the client declared a Content-Length.
+  RequestTooLarge: (err, ctx) =>
+    ctx.operation === 'CreateLayerVersion'
+      ? new InvalidArgument(MESSAGES.codeTooLarge(ctx.maxCodeBytes))
+      : new EntityTooLarge(MESSAGES.entityTooLarge(err.limit)),
+  ContentGivenTwice: () => new InvalidArgument(MESSAGES.twoCodeSources),
   MalformedDocument: (err) => new InvalidArgument(MESSAGES.badJson(err.detail)),
   InvalidContentEncoding: (err) => new InvalidArgument(MESSAGES.badBase64(err.detail)),
   ZippedTooLarge: (err) => new InvalidArgument(MESSAGES.codeTooLarge(err.limit)),
@@ -99,10 +115,11 @@ export const DOMAIN_TO_FC: { [C in DomainErrorCode]: (err: Extract<AnyDomainErro
   EmptyZip: () => new InvalidArgument(MESSAGES.emptyZip),
   UnzippedTooLarge: (err) => new InvalidArgument(MESSAGES.unzippedTooLarge(err.limit)),
   ChecksumMismatch: (err) => new InvalidArgument(MESSAGES.checksumMismatch(err.expected, err.actual)),
-  ContentSourceUnsupported: () => new InvalidArgument(MESSAGES.ossUnsupported),
+  SourceObjectMissing: (err) => new InvalidArgument(MESSAGES.ossMissing(err.bucket, err.key, err.missing)),
+  BlobStoreUnavailable: () => new InternalServerError(MESSAGES.internal),
 };
 
-export function fromDomain(err: DomainError): FcError {
-  const map = DOMAIN_TO_FC[err.code as DomainErrorCode] as (e: DomainError) => FcError;
-  return map(err);
+export function fromDomain(err: DomainError, ctx: ErrorContext): FcError {
+  const map = DOMAIN_TO_FC[err.code as DomainErrorCode] as (e: DomainError, c: ErrorContext) => FcError;
+  return map(err, ctx);
 }

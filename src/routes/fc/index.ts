@@ -58,7 +58,9 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let wire: FcError;
     if (err instanceof FcError) wire = err;
-    else if (err instanceof DomainError) wire = fromDomain(err);
+    else if (err instanceof DomainError) {
+      wire = fromDomain(err, { operation: request.routeOptions.config.fcOperation, maxCodeBytes: maxCode });
+    }
     else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       wire = new InvalidArgument(err.message);
     } else {
@@ -76,4 +78,16 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
 
 function sendError(api: FcApiVersion, request: FastifyRequest, reply: FastifyReply, err: FcError) {
   return reply.status(err.status).type('application/json').send(err.body(api, request.fcRequestId));
+}
+
+/**
+ * A request Fastify refuses before routing (a malformed percent-encoding in the path): no hook of this plugin
+ * has run, so the request id is made here.
+ */
+export function fcFrameworkError(api: FcApiVersion, err: Error, reply: FastifyReply) {
+  const requestId = newRequestId(api);
+  reply.header('x-fc-request-id', requestId);
+  if (isFc3(api)) reply.header('x-acs-request-id', requestId);
+  const wire = new InvalidArgument(MESSAGES.badPath(err.message));
+  return reply.status(wire.status).type('application/json').send(wire.body(api, requestId));
 }

@@ -1,6 +1,6 @@
 /** The FC layer operations, one set of handlers for all three API versions (fc-layers.md §2). */
 import type { FastifyInstance } from 'fastify';
-import { ContentSourceUnsupported } from '../../core/errors.js';
+import { LayerNotFound } from '../../core/errors.js';
 import type { LayerRef, LayerVersion } from '../../core/model.js';
 import { contentUrl } from '../content.js';
 import { isFc3, type FcApiVersion } from './api-versions.js';
@@ -34,17 +34,15 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
   route(app, api, 'POST', '/layers/:layerName/versions', 'CreateLayerVersion', async (ctx) => {
     const ref = layerRef(ctx);
     const input = parseCreateBody(ctx.request.body);
-    const staged = ctx.request.stagedContent;
+    let staged = ctx.request.stagedContent;
     const { code } = input;
     const bucket = code?.ossBucketName ?? undefined;
     const object = code?.ossObjectName ?? undefined;
     if (!staged && bucket === undefined && object === undefined) throw new InvalidArgument(MESSAGES.noCode);
     if (staged && (bucket !== undefined || object !== undefined)) throw new InvalidArgument(MESSAGES.twoCodeSources);
-    if (!staged) {
-      if (bucket === undefined || object === undefined) throw new InvalidArgument(MESSAGES.halfOssPair);
-      throw new ContentSourceUnsupported('oss');
-    }
+    if (!staged && (bucket === undefined || object === undefined)) throw new InvalidArgument(MESSAGES.halfOssPair);
     ctx.request.stagedContent = null; // the service owns it now, and removes it on failure
+    staged ??= await layers.stageObject({ bucket: bucket!, key: object! }, config.fc.maxCodeBytes);
     const version = await layers.publish(
       ref,
       {
@@ -69,6 +67,8 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
     const parsed = parseLayerArn(arn, ctx.caller);
     if (!parsed) throw new InvalidArgument(MESSAGES.badArn(arn));
     const ref: LayerRef = { cloud: 'fc', account: parsed.account, region: parsed.region, name: parsed.name };
+    // FC endpoints are regional: this one holds no layer of another region.
+    if (ref.region !== ctx.caller.region) throw new LayerNotFound(ref, parsed.version);
     const version = layers.getVersion(ref, parsed.version);
     // Another account's layer version is readable only once it is public.
     if (ref.account !== ctx.caller.account && !version.isPublic) {

@@ -29,7 +29,7 @@ describe('concurrency', () => {
     const listed = await client.send(new ListLayerVersionsCommand({ LayerName: name, MaxItems: 50 }));
     expect(listed.LayerVersions!.map((v) => v.Version)).toEqual(Array.from({ length: 32 }, (_, i) => 32 - i));
     expect(await stagingFiles(t.dataDir)).toEqual([]);
-    expect(await blobFiles(t.dataDir)).toHaveLength(32);
+    expect(await blobFiles(t)).toHaveLength(32);
   });
 
   it('PublishLayerVersion: parallel publishes to different layers each start at 1', async () => {

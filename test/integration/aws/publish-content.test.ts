@@ -30,9 +30,9 @@ afterAll(async () => {
 async function afterRefusal(app: TestApp, c: LambdaClient, refuse: (name: string) => Promise<unknown>): Promise<void> {
   const name = uniqueName();
   expect((await publish(c, name)).Version).toBe(1);
-  const blobsBefore = await blobFiles(app.dataDir);
+  const blobsBefore = await blobFiles(app);
   await refuse(name);
-  await expectNoResidue(app.dataDir, blobsBefore);
+  await expectNoResidue(app, blobsBefore);
   expect((await publish(c, name)).Version).toBe(2);
 }
 

@@ -38,9 +38,9 @@ const LAYER_NAME_PATTERN =
 async function afterRefusal(refuse: (name: string) => Promise<unknown>): Promise<void> {
   const name = uniqueName();
   expect((await publish(client, name)).Version).toBe(1);
-  const blobsBefore = await blobFiles(t.dataDir);
+  const blobsBefore = await blobFiles(t);
   await refuse(name);
-  await expectNoResidue(t.dataDir, blobsBefore);
+  await expectNoResidue(t, blobsBefore);
   expect((await publish(client, name)).Version).toBe(2);
 }
 

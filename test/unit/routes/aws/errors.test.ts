@@ -22,9 +22,9 @@ describe('AWS errors', () => {
       new domain.LayerNotFound(ref, 2), new domain.LayerVersionNotFound(ref, 2), new domain.InvalidVersionNumber(0), new domain.PolicyNotFound(),
       new domain.GrantNotFound('s'), new domain.GrantAlreadyExists('s'), new domain.RevisionMismatch(),
       new domain.PolicyTooLarge(30000, 20480), new domain.RequestTooLarge(10), new domain.MalformedDocument('x'),
-      new domain.InvalidContentEncoding('x'), new domain.ZippedTooLarge(10), new domain.NotAZip('x'),
+      new domain.InvalidContentEncoding('x'), new domain.ContentGivenTwice(['a', 'b']), new domain.ZippedTooLarge(10), new domain.NotAZip('x'),
       new domain.EmptyZip(), new domain.UnzippedTooLarge(10), new domain.ChecksumMismatch('1', '2'),
-      new domain.ContentSourceUnsupported('s3'),
+      new domain.SourceObjectMissing('key', 'b', 'k'), new domain.BlobStoreUnavailable('down'),
     ];
     expect(new Set(samples.map((s) => s.code))).toEqual(new Set(Object.keys(DOMAIN_TO_AWS)));
     for (const err of samples) expect(fromDomain(err, { operation: 'GetLayerVersion' })).toBeInstanceOf(AwsError);

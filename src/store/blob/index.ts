@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { Client } from 'minio';
+import type { Config } from '../../config.js';
+import type { BlobStore } from './blob-store.js';
+import { FsBlobStore } from './fs-blob-store.js';
+import { MinioBlobStore } from './minio-blob-store.js';
+import { FsObjectSource } from '../sources/fs-object-source.js';
+import { MinioObjectSource } from '../sources/minio-object-source.js';
+import type { ObjectSource } from '../sources/object-source.js';
+
+export interface BlobBackend {
+  store: BlobStore;
+  /** Where publish-by-reference content (S3/OSS buckets) is read from. */
+  sources: ObjectSource;
+  /** Set up the store; a MinIO that cannot be reached is reported, not fatal (the health route says so). */
+  init(): Promise<void>;
+  health(): Promise<{ type: 'fs' | 'minio'; reachable: boolean; endpoint?: string; bucket?: string; error?: string }>;
+}
+
+export function minioClient(config: NonNullable<Config['minio']>): Client {
+  const url = new URL(config.endpoint);
+  return new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    useSSL: url.protocol === 'https:',
+    accessKey: config.accessKey,
+    secretKey: config.secretKey,
+    region: config.region,
+    pathStyle: true,
+  });
+}
+
+export function createBlobBackend(config: Config): BlobBackend {
+  if (config.blobBackend === 'minio' && config.minio) {
+    const client = minioClient(config.minio);
+    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint);
+    return {
+      store,
+      sources: new MinioObjectSource(client, config.minio.endpoint),
+      init: () => store.init(),
+      health: async () => ({ type: 'minio', endpoint: config.minio!.endpoint, bucket: config.minio!.bucket, ...(await store.health()) }),
+    };
+  }
+  const store = new FsBlobStore(join(config.dataDir, 'blobs'));
+  return {
+    store,
+    sources: new FsObjectSource(join(config.dataDir, 'buckets')),
+    init: () => store.init(),
+    health: async () => ({ type: 'fs', reachable: true }),
+  };
+}

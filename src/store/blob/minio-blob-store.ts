@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Client } from 'minio';
+import { BlobStoreUnavailable } from '../../core/errors.js';
+import type { BlobStore } from './blob-store.js';
+
+const PREFIX = 'layers/';
+const KEY = /^[0-9a-f]{32}$/;
+
+/** S3 error codes that mean "no such object" rather than "the store is in trouble". */
+const MISSING = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
+
+/**
+ * Blobs as objects `layers/<key>` in one bucket of MinIO (or any S3-compatible store), through the `minio`
+ * client. Uploads stream from the staged file; nothing is buffered whole.
+ */
+export class MinioBlobStore implements BlobStore {
+  private ready = false;
+  private lastError: string | undefined;
+
+  constructor(private readonly client: Client, readonly bucket: string, readonly endpoint: string) {}
+
+  /** Creates the bucket if needed. Throws BlobStoreUnavailable when MinIO cannot be reached. */
+  async init(): Promise<void> {
+    try {
+      if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket);
+      this.ready = true;
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = describe(err);
+      throw new BlobStoreUnavailable(`MinIO at ${this.endpoint}: ${this.lastError}`);
+    }
+  }
+
+  /** Reachability, checked now: for the health route. */
+  async health(): Promise<{ reachable: boolean; error?: string }> {
+    try {
+      await this.ensureReady();
+      await this.client.bucketExists(this.bucket);
+      return { reachable: true };
+    } catch (err) {
+      return { reachable: false, error: err instanceof BlobStoreUnavailable ? this.lastError ?? err.detail : describe(err) };
+    }
+  }
+
+  async adopt(localPath: string): Promise<string> {
+    await this.ensureReady();
+    const key = randomBytes(16).toString('hex');
+    const { size } = await stat(localPath);
+    await this.call(() =>
+      this.client.putObject(this.bucket, PREFIX + key, createReadStream(localPath, { highWaterMark: 1024 * 1024 }), size, {
+        'Content-Type': 'application/zip',
+      }),
+    );
+    return key;
+  }
+
+  async open(key: string) {
+    if (!KEY.test(key)) return undefined;
+    await this.ensureReady();
+    try {
+      const { size } = await this.client.statObject(this.bucket, PREFIX + key);
+      return { stream: await this.client.getObject(this.bucket, PREFIX + key), size };
+    } catch (err) {
+      if (MISSING.has(codeOf(err))) return undefined;
+      throw unavailable(this.endpoint, err);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    if (!KEY.test(key)) return;
+    await this.ensureReady();
+    await this.call(() => this.client.removeObject(this.bucket, PREFIX + key));
+  }
+
+  async sweep(isReferenced: (key: string) => boolean): Promise<number> {
+    await this.ensureReady();
+    const orphans: string[] = [];
+    const listing = this.client.listObjectsV2(this.bucket, PREFIX, true);
+    for await (const item of listing as AsyncIterable<{ name?: string }>) {
+      const key = item.name?.slice(PREFIX.length);
+      if (key && !isReferenced(key)) orphans.push(item.name!);
+    }
+    if (orphans.length > 0) await this.call(() => this.client.removeObjects(this.bucket, orphans));
+    return orphans.length;
+  }
+
+  private async ensureReady(): Promise<void> {
+    if (!this.ready) await this.init();
+  }
+
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw unavailable(this.endpoint, err);
+    }
+  }
+}
+
+export function codeOf(err: unknown): string {
+  return String((err as { code?: unknown })?.code ?? '');
+}
+
+function describe(err: unknown): string {
+  const code = codeOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function unavailable(endpoint: string, err: unknown): BlobStoreUnavailable {
+  return new BlobStoreUnavailable(`MinIO at ${endpoint}: ${describe(err)}`);
+}
