@@ -7,10 +7,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { measureCrc64Throughput } from '../src/codec/crc64.js';
+import { startMinio } from '../test/helpers/minio-server.js';
 
 const MB = 1_000_000;
 
@@ -57,9 +58,9 @@ function peakRssMiB(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024);
 }
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+async function startServer(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, STRATA_DATA_DIR: dataDir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn' },
+    env: { ...process.env, STRATA_DATA_DIR: dataDir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
@@ -75,12 +76,14 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
   throw new Error('Strata did not start');
 }
 
-async function main() {
-  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-  const rows: string[][] = [];
+type Row = [measure: string, result: string];
+
+/** Publish latency, throughput and memory of one Strata process on one blob backend. */
+async function measureBackend(env: Record<string, string>): Promise<Row[]> {
+  const rows: Row[] = [];
   const port = 20000 + Math.floor(Math.random() * 20000);
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
-  const server = await startServer(dataDir, port);
+  const server = await startServer(dataDir, port, env);
   try {
     for (const [label, size, runs] of [['1 KB', 1_000, 50], ['5 MB', 5 * MB, 20], ['50 MB', 50 * MB, 8]] as const) {
       const body = publishBody(await zipOf(size));
@@ -107,7 +110,11 @@ async function main() {
     await new Promise((r) => server.once('exit', r));
     await rm(dataDir, { recursive: true, force: true });
   }
+  return rows;
+}
 
+function hashRows(): Row[] {
+  const rows: Row[] = [];
   const data = randomBytes(64 * 1024 * 1024);
   for (const chunk of [64 * 1024, 1024 * 1024]) {
     rows.push([`CRC-64/XZ throughput, ${chunk / 1024} KiB chunks`, `${measureCrc64Throughput(64 * 1024 * 1024, chunk).toFixed(0)} MB/s`]);
@@ -117,12 +124,51 @@ async function main() {
     h.digest();
     rows.push([`SHA-256 throughput, ${chunk / 1024} KiB chunks`, `${(data.length / MB / ((performance.now() - t0) / 1000)).toFixed(0)} MB/s`]);
   }
+  return rows;
+}
 
-  const width = Math.max(...rows.map((r) => r[0]!.length));
-  console.log(`\nStrata benchmark (filesystem backend), node ${process.version}\n`);
-  console.log(`| ${'measure'.padEnd(width)} | result |`);
-  console.log(`|${'-'.repeat(width + 2)}|--------|`);
-  for (const [k, v] of rows) console.log(`| ${k!.padEnd(width)} | ${v} |`);
+/** The MinIO server binary of scripts/minio.sh (built once, cached), or undefined without Go. */
+function minioBinary(): string | undefined {
+  try {
+    return execFileSync('bash', ['scripts/minio.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function printTable(title: string, header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main() {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  const fs = await measureBackend({});
+  const bin = minioBinary();
+  let minio: Row[] | undefined;
+  if (bin) {
+    const server = await startMinio(bin);
+    try {
+      minio = await measureBackend({
+        STRATA_BLOB_BACKEND: 'minio', STRATA_MINIO_ENDPOINT: server.endpoint,
+        STRATA_MINIO_ACCESS_KEY: server.accessKey, STRATA_MINIO_SECRET_KEY: server.secretKey,
+      });
+    } finally {
+      await server.stop();
+    }
+  } else {
+    console.warn('bench: no MinIO server binary (scripts/minio.sh needs Go): the MinIO column is empty');
+  }
+  printTable(
+    `Strata benchmark, node ${process.version}, ${cpus().length} CPUs`,
+    ['measure', 'filesystem backend', 'MinIO backend'],
+    fs.map(([measure, result], i) => [measure, result, minio?.[i]?.[1] ?? 'not run']),
+  );
+  printTable('Hashing (one core)', ['measure', 'result'], hashRows());
 }
 
 main().catch((err) => {

@@ -63,7 +63,7 @@ export class LayerService {
         throw new ChecksumMismatch(limits.expectedCrc64, digests.crc64);
       }
       await checkZip(staged.path, limits);
-      const blobKey = await this.blobs.adopt(staged.path);
+      const blobKey = await this.blobs.adopt(staged.path, digests);
       try {
         return this.repo.insertVersion(ref, meta, { ...digests, blobKey });
       } catch (err) {

@@ -46,8 +46,21 @@ export class StagedFile {
     if (this.failure) throw this.failure;
     this.digest.update(chunk);
     this.bytes += chunk.length;
-    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]);
+    if (!this.out.write(chunk)) await this.drained();
     if (this.failure) throw this.failure;
+  }
+
+  /** Resolves on 'drain' or 'error' (the failure is then thrown by the caller), leaving no listener behind. */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('error', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('error', done);
+    });
   }
 
   /** Flushes and syncs the file; the digests describe exactly the bytes on disk. */

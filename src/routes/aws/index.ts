@@ -1,9 +1,9 @@
 /**
  * The AWS Lambda layer dialect, under /2018-10-31: PascalCase JSON, `x-amzn-ErrorType` errors.
  *
- * Gaps: S3-sourced content (S3Bucket/S3Key) answers InvalidParameterValueException until a bucket backend
- * exists; signatures are parsed for the caller's account and region but not verified; there is no code
- * storage quota, no throttling and no cross-account access check.
+ * Gaps: signatures are parsed for the caller's account and region but not verified; there is no code
+ * storage quota, no throttling, no cross-account access check and no S3ObjectStorageMode=REFERENCE
+ * (content from S3 is always copied).
  * By design: a LayerName given as an ARN acts on that ARN's account and region.
  * Client quirks: SDK v3 and botocore order GetLayerVersionByArn's query differently (we route on `find`);
  * SDKs percent-encode ARNs in path labels (Fastify decodes them).

@@ -2,8 +2,7 @@
  * The Alibaba Cloud Function Compute layer dialect, registered once per API version (2016-08-15, 2021-04-06,
  * 2023-03-30): camelCase JSON, `X-Fc-Request-Id` on every response, FC 2.0 or FC 3.0 error bodies.
  *
- * Gaps: OSS-sourced code (ossBucketName/ossObjectName) answers InvalidArgument until a bucket backend exists;
- * signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
+ * Gaps: signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
  * the admin and temporary-bucket endpoints of Serverless Devs' FC 2.0 big-code flow are not served.
  * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
  * uses; X-Fc-Account-Id naming another account is refused with AccessDenied.

@@ -1,9 +1,13 @@
 import type { Readable } from 'node:stream';
+import type { ContentDigests } from '../../core/model.js';
 
 /** Immutable blobs under unguessable keys. */
 export interface BlobStore {
-  /** Takes a finished local file as a new blob (the file is moved, not copied, where possible). */
-  adopt(localPath: string): Promise<string>;
+  /**
+   * Takes a finished local file as a new blob (moved where possible, else streamed). `digests` are the file's,
+   * computed while it was written, so stores that want a payload hash need not read it twice.
+   */
+  adopt(localPath: string, digests: ContentDigests): Promise<string>;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /** Removes a blob; removing a missing blob is not an error. */

@@ -33,7 +33,7 @@ export function minioClient(config: NonNullable<Config['minio']>): Client {
 export function createBlobBackend(config: Config): BlobBackend {
   if (config.blobBackend === 'minio' && config.minio) {
     const client = minioClient(config.minio);
-    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint);
+    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint, config.minio.region);
     return {
       store,
       sources: new MinioObjectSource(client, config.minio.endpoint),

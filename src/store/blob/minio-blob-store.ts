@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable } from '../../core/errors.js';
+import type { ContentDigests } from '../../core/model.js';
 import type { BlobStore } from './blob-store.js';
 
 const PREFIX = 'layers/';
@@ -19,7 +20,12 @@ export class MinioBlobStore implements BlobStore {
   private ready = false;
   private lastError: string | undefined;
 
-  constructor(private readonly client: Client, readonly bucket: string, readonly endpoint: string) {}
+  constructor(
+    private readonly client: Client,
+    readonly bucket: string,
+    readonly endpoint: string,
+    private readonly region: string,
+  ) {}
 
   /** Creates the bucket if needed. Throws BlobStoreUnavailable when MinIO cannot be reached. */
   async init(): Promise<void> {
@@ -44,15 +50,30 @@ export class MinioBlobStore implements BlobStore {
     }
   }
 
-  async adopt(localPath: string): Promise<string> {
+  /**
+   * One streamed PUT. The client's putObject reads objects under its 64 MiB part size whole into memory to
+   * hash them; the staging pass already computed the SHA-256 that SigV4 wants (over TLS the payload is unsigned).
+   */
+  async adopt(localPath: string, digests: ContentDigests): Promise<string> {
     await this.ensureReady();
     const key = randomBytes(16).toString('hex');
     const { size } = await stat(localPath);
-    await this.call(() =>
-      this.client.putObject(this.bucket, PREFIX + key, createReadStream(localPath, { highWaterMark: 1024 * 1024 }), size, {
-        'Content-Type': 'application/zip',
-      }),
+    const tls = this.endpoint.startsWith('https:');
+    const res = await this.call(() =>
+      this.client.makeRequestStreamAsync(
+        {
+          method: 'PUT',
+          bucketName: this.bucket,
+          objectName: PREFIX + key,
+          headers: { 'Content-Length': size, 'Content-Type': 'application/zip' },
+        },
+        createReadStream(localPath, { highWaterMark: 1024 * 1024 }),
+        tls ? '' : digests.sha256.toString('hex'),
+        [200],
+        this.region,
+      ),
     );
+    res.resume();
     return key;
   }
 

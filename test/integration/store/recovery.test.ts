@@ -1,5 +1,5 @@
 /** Blob and metadata stay consistent across crashes and outages, on whichever backend this project runs. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,8 +33,9 @@ describe(`recovery (${BACKEND})`, () => {
     const out = await lambda(t.url).send(new PublishLayerVersionCommand({ LayerName: 'kept', Content: { ZipFile: await makeZip({ 'a.txt': 'a' }) } }));
     // What a crash between "blob written" and "metadata committed" leaves behind.
     const stray = join(t.dataDir, 'stray');
-    await writeFile(stray, randomBytes(100));
-    const orphan = await t.app.blobBackend.store.adopt(stray);
+    const bytes = randomBytes(100);
+    await writeFile(stray, bytes);
+    const orphan = await t.app.blobBackend.store.adopt(stray, { sha256: createHash('sha256').update(bytes).digest(), crc64: '0', size: 100 });
     expect(await t.listBlobKeys()).toContain(orphan);
     t = await t.restart();
     const keys = await t.listBlobKeys();
