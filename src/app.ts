@@ -1,17 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import openapi, { documentOnly } from './plugins/openapi.js';
 import services from './plugins/services.js';
 import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
 import { FC_API_VERSIONS } from './routes/fc/api-versions.js';
 import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
+import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
 
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // Layer ARNs arrive as path labels and run well past Fastify's default of 100 characters.
-    routerOptions: { maxParamLength: 2048 },
+    routerOptions: { maxParamLength: 8192 },
     // Closing (tests, SIGTERM) must not wait for idle keep-alive connections.
     forceCloseConnections: true,
     // Requests refused before routing (e.g. a malformed percent-encoding) still answer in their dialect.
@@ -22,9 +25,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       return (reply as FastifyReply).code(400).send({ message: err.message });
     },
   });
+  // Strata's own routes validate nothing themselves: their schemas document them and check their responses.
+  app.setValidatorCompiler(documentOnly);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(openapi);
   await app.register(services, { config });
   await app.register(healthRoutes);
   await app.register(contentRoutes);
+  await app.register(docsRoutes);
   await app.register(awsDialect, { prefix: '/2018-10-31' });
   for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
   app.setNotFoundHandler((request, reply) =>

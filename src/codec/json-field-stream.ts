@@ -36,6 +36,9 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** A captured field, or an object on the way to one, appears twice. */
+export class JsonDuplicateFieldError extends JsonSyntaxError {}
+
 /** The non-captured part of the document grew beyond maxRestBytes. */
 export class JsonTooLargeError extends Error {
   readonly limit: number;
@@ -62,6 +65,10 @@ export interface JsonFieldStreamOptions {
    * May throw: the error propagates out of write() and the stream is then unusable.
    */
   onData: (path: readonly string[], text: string) => void;
+  /** Match capture paths without regard to the case of keys (FC's backend reads `Code` as `code`). */
+  ignoreKeyCase?: boolean;
+  /** Deepest nesting of arrays and objects accepted. Default 64 (request documents are shallow). */
+  maxDepth?: number;
   /** Limit on the non-captured remainder of the document, in bytes. Default 1 MiB. */
   maxRestBytes?: number;
 }
@@ -257,10 +264,12 @@ export class JsonFieldStream {
     const max = opts.maxRestBytes ?? 1024 * 1024;
     if (!(max >= 0)) throw new RangeError('maxRestBytes must be a non-negative number');
     this.#maxRestBytes = max;
+    this.#ignoreKeyCase = opts.ignoreKeyCase ?? false;
+    this.#maxDepth = opts.maxDepth ?? 64;
     for (const p of opts.capture) {
       for (let len = 0; len <= p.length; len++) {
         const path = Object.freeze(p.slice(0, len));
-        const key = JSON.stringify(path);
+        const key = this.#idOf(path);
         let t = this.#tracked.get(key);
         if (t === undefined) {
           t = { flags: 0, path };
@@ -270,6 +279,13 @@ export class JsonFieldStream {
       }
     }
     this.#valueTracked = this.#tracked.get('[]') ?? null;
+  }
+
+  readonly #ignoreKeyCase: boolean;
+  readonly #maxDepth: number;
+
+  #idOf(path: readonly string[]): string {
+    return JSON.stringify(this.#ignoreKeyCase ? path.map((k) => k.toLowerCase()) : path);
   }
 
   /** Feeds the next bytes of the document. May call onData synchronously. */
@@ -482,6 +498,8 @@ export class JsonFieldStream {
         return true;
       }
       this.#state = S_STRING;
+    } else if ((b === 0x7b || b === 0x5b) && this.#stack.length >= this.#maxDepth) {
+      this.#fail(`nesting deeper than ${this.#maxDepth} levels`, pos);
     } else if (b === 0x7b) {
       const tracksKeys = tracked !== null && (tracked.flags & T_PREFIX) !== 0;
       this.#stack.push(tracksKeys ? { kind: K_OBJECT, path: tracked.path } : OBJECT_FRAME);
@@ -601,14 +619,14 @@ export class JsonFieldStream {
     const utf8 = raw.toString('utf8');
     // Escaped keys ("Zip\u0046ile") mean the same as unescaped ones, so compare decoded keys.
     const key = this.#keyHasEscape ? (JSON.parse(`"${utf8}"`) as string) : utf8;
-    const id = JSON.stringify([...top.path, key]);
+    const id = this.#idOf([...top.path, key]);
     const tracked = this.#tracked.get(id);
     if (tracked === undefined) {
       this.#valueTracked = null;
       return;
     }
     if (this.#seen.has(id)) {
-      this.#fail(`duplicate field ${JSON.stringify(tracked.path.join('.'))}`, pos);
+      throw new JsonDuplicateFieldError(`duplicate field ${JSON.stringify(tracked.path.join('.'))}`, this.#base + pos);
     }
     this.#seen.add(id);
     this.#valueTracked = tracked;

@@ -1,11 +1,13 @@
 import { Base64Error, Base64StreamDecoder } from '../codec/base64-stream.js';
-import { JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../codec/json-field-stream.js';
+import { JsonDuplicateFieldError, JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../codec/json-field-stream.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
 import { ContentGivenTwice, InvalidContentEncoding, MalformedDocument, RequestTooLarge, ZippedTooLarge } from './errors.js';
 
 export interface IngestOptions {
   /** Paths of the string fields that may carry the zip as base64; at most one may be present. */
   contentFields: readonly (readonly string[])[];
+  /** Match the content fields' keys whatever their case (FC). */
+  ignoreKeyCase?: boolean;
   /** The request body limit; bodies over it are refused as soon as that is known. */
   maxBodyBytes: number;
   /** The decoded zip limit. */
@@ -22,8 +24,14 @@ export interface IngestedDocument {
   content?: { path: readonly string[]; file: StagedFile };
 }
 
-/** Small documents only: everything but the content field stays in memory. */
-const MAX_REST_BYTES = 16 * 1024 * 1024;
+/**
+ * Everything but the content field stays in memory, so it must be small: every other member of these
+ * documents is a few hundred bytes at most. Nesting is capped for the same reason.
+ */
+const MAX_REST_BYTES = 1024 * 1024;
+const MAX_DEPTH = 64;
+/** How much of a refused body is still read (and discarded) so the client sees the answer. */
+const DRAIN_LIMIT = 128 * 1024 * 1024;
 
 /**
  * Reads a JSON request body in one pass: the base64 zip in the content field is decoded as it arrives and
@@ -31,13 +39,12 @@ const MAX_REST_BYTES = 16 * 1024 * 1024;
  * flat whatever the layer's size (checksums.md §6.5: buffering base64-in-JSON costs 9–13× the layer in RSS).
  */
 export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: IngestOptions): Promise<IngestedDocument> {
-  if (opts.declaredLength !== undefined && opts.declaredLength > opts.maxBodyBytes) {
-    throw new RequestTooLarge(opts.maxBodyBytes);
-  }
   let staged: { path: readonly string[]; file: StagedFile; decoder: Base64StreamDecoder } | undefined;
   let pending: Buffer[] = [];
   const parser = new JsonFieldStream({
     capture: opts.contentFields,
+    ignoreKeyCase: opts.ignoreKeyCase ?? false,
+    maxDepth: MAX_DEPTH,
     maxRestBytes: Math.min(MAX_REST_BYTES, opts.maxBodyBytes),
     onData: (path, text) => {
       if (!staged) staged = { path, file: opts.staging.create(), decoder: new Base64StreamDecoder() };
@@ -50,13 +57,27 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
   });
 
   let received = 0;
+  let refusal: unknown;
   try {
+    if (opts.declaredLength !== undefined && opts.declaredLength > opts.maxBodyBytes) {
+      refusal = new RequestTooLarge(opts.maxBodyBytes);
+    }
     for await (const chunk of source) {
       received += chunk.length;
-      if (received > opts.maxBodyBytes) throw new RequestTooLarge(opts.maxBodyBytes);
-      parser.write(chunk);
-      await flush();
+      if (refusal !== undefined) {
+        // Read the rest before answering, so that the client (still sending) gets the answer rather than a reset.
+        if (received > DRAIN_LIMIT) break;
+        continue;
+      }
+      try {
+        if (received > opts.maxBodyBytes) throw new RequestTooLarge(opts.maxBodyBytes);
+        parser.write(chunk);
+        await flush();
+      } catch (err) {
+        refusal = err;
+      }
     }
+    if (refusal !== undefined) throw refusal;
     const { document, captured } = parser.end();
     if (staged) {
       pending.push(staged.decoder.end());
@@ -88,6 +109,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
 
 function translate(err: unknown): unknown {
   if (err instanceof JsonTooLargeError) return new MalformedDocument('the document outside the content is too large');
+  if (err instanceof JsonDuplicateFieldError) return new ContentGivenTwice([err.message]);
   if (err instanceof JsonSyntaxError) return new MalformedDocument(err.message);
   if (err instanceof Base64Error) return new InvalidContentEncoding(err.message);
   return err;

@@ -67,7 +67,8 @@ export class LayerService {
       try {
         return this.repo.insertVersion(ref, meta, { ...digests, blobKey });
       } catch (err) {
-        await this.blobs.delete(blobKey);
+        // The metadata failed: drop the blob (if that fails too, the next start sweeps it) and report the cause.
+        await this.blobs.delete(blobKey).catch(() => undefined);
         throw err;
       }
     } finally {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
@@ -25,9 +26,10 @@ export default fp<{ config: Config }>(
     await mkdir(config.dataDir, { recursive: true });
     const db = openDatabase(join(config.dataDir, 'strata.sqlite'));
     app.addHook('onClose', async () => db.close());
-    const backend = createBlobBackend(config);
+    const repo = new LayerRepo(db);
+    const backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
     const staging = new StagingArea(join(config.dataDir, 'staging'));
-    const layers = new LayerService(new LayerRepo(db), backend.store, backend.sources, staging, config.linkTtlSeconds);
+    const layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
     await staging.reset();
     try {
       await backend.init();

@@ -4,6 +4,7 @@
  * answers like the object store would, in XML.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { LayerService } from '../core/layer-service.js';
 
 export const CONTENT_PREFIX = '/_strata/content';
@@ -34,8 +35,23 @@ function xmlError(reply: FastifyReply, status: number, code: string, message: st
 }
 
 export default async function contentRoutes(app: FastifyInstance) {
+  const xml = (description: string) => ({ description, content: { 'application/xml': { schema: z.string() } } });
+  const schema = {
+    tags: ['Strata'],
+    operationId: 'DownloadLayerContent',
+    summary: "A layer version's zip, through the signed link its Content.Location / code.location gives",
+    params: z.object({ key: z.string() }),
+    querystring: z.object({ 'X-Strata-Expires': z.string(), 'X-Strata-Signature': z.string() }),
+    response: {
+      200: { description: 'The zip, exactly as published', content: { 'application/zip': { schema: z.string() } } },
+      403: xml('SignatureDoesNotMatch (a tampered link) or AccessDenied (an expired one)'),
+      404: xml('NoSuchKey: the version was deleted'),
+      503: xml('ServiceUnavailable: the blob store cannot be reached'),
+    },
+  };
   app.get<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>(
     `${CONTENT_PREFIX}/:key`,
+    { schema },
     async (request, reply) => {
       const { key } = request.params;
       const expires = Number(request.query['X-Strata-Expires']);
@@ -46,7 +62,13 @@ export default async function contentRoutes(app: FastifyInstance) {
         case 'expired':
           return xmlError(reply, 403, 'AccessDenied', 'Request has expired');
       }
-      const blob = await app.layers.openContent(key);
+      let blob;
+      try {
+        blob = await app.layers.openContent(key);
+      } catch (err) {
+        request.log.error({ err }, 'the blob store cannot be reached');
+        return xmlError(reply, 503, 'ServiceUnavailable', 'The blob store cannot be reached.');
+      }
       if (!blob) return xmlError(reply, 404, 'NoSuchKey', 'The specified key does not exist.');
       return reply
         .type('application/zip')

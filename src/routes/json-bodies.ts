@@ -17,6 +17,8 @@ declare module 'fastify' {
 export interface ContentBody {
   /** Paths of the fields that may carry the zip as base64. */
   fields: readonly (readonly string[])[];
+  /** Match the fields' keys whatever their case. */
+  ignoreKeyCase?: boolean;
   maxBodyBytes: number;
   maxContentBytes: number;
 }
@@ -44,6 +46,7 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
     const declared = request.headers['content-length'];
     const ingested = await ingestJson(payload as AsyncIterable<Uint8Array>, {
       contentFields: content?.fields ?? [],
+      ignoreKeyCase: content?.ignoreKeyCase,
       maxBodyBytes: content?.maxBodyBytes ?? opts.smallBodyLimit,
       maxContentBytes: content?.maxContentBytes ?? 0,
       declaredLength: declared === undefined ? undefined : Number(declared),
@@ -52,4 +55,10 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
     if (ingested.content) request.stagedContent = ingested.content.file;
     return ingested.document;
   });
+}
+
+/** The client went away mid-request: nobody is left to answer, and it is no server error. */
+export function isClientAbort(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || e?.message === 'aborted';
 }

@@ -66,7 +66,7 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
       if (config.minio) {
         const keys: string[] = [];
         const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
-        for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.slice(7));
+        for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.split('/').pop()!);
         return keys;
       }
       const root = join(dataDir, 'blobs');

@@ -10,11 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { registerJsonBodies } from '../json-bodies.js';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
+import { documentOnly } from '../../plugins/openapi.js';
 import { DomainError } from '../../core/errors.js';
 import {
-  AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, RequestEntityTooLargeException,
-  ServiceException, fromDomain,
+  AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, ServiceException, fromDomain,
 } from './errors.js';
 import layerRoutes from './layers.js';
 import permissionRoutes from './permissions.js';
@@ -29,6 +30,10 @@ export default async function awsDialect(app: FastifyInstance) {
     request.awsOperation = request.routeOptions.config.awsOperation;
     reply.header('x-amzn-RequestId', randomUUID());
   });
+  // Requests are validated by validate.ts, which words errors as Coral does; the route schemas document them.
+  // Responses are checked against their schemas on the way out.
+  app.setValidatorCompiler(documentOnly);
+  app.setSerializerCompiler(serializerCompiler);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
     contentOf: (request) =>
@@ -46,11 +51,12 @@ export default async function awsDialect(app: FastifyInstance) {
     let wire: AwsError;
     if (err instanceof AwsError) wire = err;
     else if (err instanceof DomainError) wire = fromDomain(err, ctx);
-    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      wire = new RequestEntityTooLargeException(MESSAGES.requestTooLarge(SMALL_BODY_LIMIT, ctx.operation ?? 'Unknown'));
-    } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify refusing the request before it reached us (bad header, bad encoding…).
       wire = new InvalidRequestContentException(MESSAGES.unparsable(err.message));
+    } else if (isClientAbort(err)) {
+      request.log.info({ operation: ctx.operation }, 'the client closed the request');
+      wire = new ServiceException(MESSAGES.internal);
     } else {
       request.log.error({ err, operation: ctx.operation }, 'unexpected error');
       wire = new ServiceException(MESSAGES.internal);

@@ -5,7 +5,10 @@ import { contentUrl } from '../content.js';
 import { parseLayerArn } from './arn.js';
 import { layerRefOf } from './caller.js';
 import { InvalidParameterValueException, MESSAGES, ResourceNotFoundException } from './errors.js';
+import { z } from 'zod';
+import { GetLayerVersionResponse, ListLayersResponse, RESPONSES } from './responses.js';
 import { route, serve, type OperationContext } from './route.js';
+import { SCHEMAS } from './schemas.js';
 import { decodeMarker, encodeMarker, layerItem, layerVersionItem, layerVersionOut } from './serialize.js';
 
 const DEFAULT_MAX_ITEMS = 50;
@@ -15,7 +18,7 @@ export default async function layerRoutes(app: FastifyInstance) {
   const versionOut = (v: LayerVersion, { request }: OperationContext) =>
     layerVersionOut(v, contentUrl(request, config.publicUrl, layers, v.content.blobKey));
 
-  route(app, 'POST', '/layers/:LayerName/versions', 'PublishLayerVersion', async (input, ctx) => {
+  route(app, 'POST', '/layers/:LayerName/versions', 'PublishLayerVersion', 'Publishes a new version of a layer', async (input, ctx) => {
     const { Content: content } = input;
     let staged = ctx.request.stagedContent;
     const fromS3 = [content.S3Bucket, content.S3Key, content.S3ObjectVersion].some((v) => v !== undefined && v !== null);
@@ -41,16 +44,16 @@ export default async function layerRoutes(app: FastifyInstance) {
     return ctx.reply.code(201).send(versionOut(version, ctx));
   });
 
-  route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', async (input, ctx) =>
+  route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', 'Reads a layer version', async (input, ctx) =>
     versionOut(layers.getVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber), ctx),
   );
 
-  route(app, 'DELETE', '/layers/:LayerName/versions/:VersionNumber', 'DeleteLayerVersion', async (input, ctx) => {
+  route(app, 'DELETE', '/layers/:LayerName/versions/:VersionNumber', 'DeleteLayerVersion', 'Deletes a layer version (idempotent)', async (input, ctx) => {
     await layers.deleteVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber);
     return ctx.reply.code(204).send();
   });
 
-  route(app, 'GET', '/layers/:LayerName/versions', 'ListLayerVersions', async (input, ctx) => {
+  route(app, 'GET', '/layers/:LayerName/versions', 'ListLayerVersions', 'Lists the versions of a layer, newest first', async (input, ctx) => {
     const page = layers.listVersions(
       layerRefOf(input.LayerName, ctx.caller),
       { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
@@ -64,8 +67,9 @@ export default async function layerRoutes(app: FastifyInstance) {
   });
 
   // One path, two operations: `find=LayerVersion` selects GetLayerVersionByArn, in any query order (§1.0).
-  app.get<{ Querystring: { find?: unknown } }>('/layers', (request, reply) => {
-    if (request.query.find === 'LayerVersion') {
+  app.get<{ Querystring: { find?: unknown } }>('/layers', { schema: listOrFindSchema() }, (request, reply) => {
+    const find = Array.isArray(request.query.find) ? (request.query.find as unknown[])[0] : request.query.find;
+    if (find === 'LayerVersion') {
       return serve(app, 'GetLayerVersionByArn', async (input, ctx) => {
         const arn = parseLayerArn(input.Arn);
         // `arn:aws:lambda:::awslayer:NAME` passes the model pattern but names no layer a user can publish.
@@ -90,4 +94,23 @@ function markerOf<T extends string | number>(marker: string | undefined, kind: '
   const cursor = decodeMarker<T>(marker, kind);
   if (cursor === undefined) throw new InvalidParameterValueException(MESSAGES.invalidMarker);
   return cursor;
+}
+
+/** GET /layers documents both of its operations: ListLayers, and GetLayerVersionByArn with `find=LayerVersion`. */
+function listOrFindSchema() {
+  const list = SCHEMAS.ListLayers.querystring;
+  const find = SCHEMAS.GetLayerVersionByArn.querystring;
+  return {
+    operationId: 'ListLayers',
+    summary: 'Lists layers; with find=LayerVersion and Arn, reads a layer version by ARN (GetLayerVersionByArn)',
+    tags: ['AWS Lambda layers'],
+    querystring: list.extend({ find: z.literal('LayerVersion').optional(), Arn: find.shape.Arn.optional() }),
+    response: {
+      ...RESPONSES.ListLayers,
+      200: {
+        description: 'ListLayers: layers by name; GetLayerVersionByArn: the version',
+        content: { 'application/json': { schema: z.union([ListLayersResponse, GetLayerVersionResponse]) } },
+      },
+    },
+  };
 }

@@ -10,7 +10,7 @@ export default async function permissionRoutes(app: FastifyInstance) {
   const { layers } = app;
   const policyPath = '/layers/:LayerName/versions/:VersionNumber/policy';
 
-  route(app, 'POST', policyPath, 'AddLayerVersionPermission', async (input, ctx) => {
+  route(app, 'POST', policyPath, 'AddLayerVersionPermission', 'Grants an account, organization or everyone use of a layer version', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
     const grant: Grant = {
       statementId: input.StatementId,
@@ -27,12 +27,12 @@ export default async function permissionRoutes(app: FastifyInstance) {
     });
   });
 
-  route(app, 'DELETE', `${policyPath}/:StatementId`, 'RemoveLayerVersionPermission', async (input, ctx) => {
+  route(app, 'DELETE', `${policyPath}/:StatementId`, 'RemoveLayerVersionPermission', 'Removes a statement from a layer version policy', async (input, ctx) => {
     layers.removeGrant(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber, input.StatementId, input.RevisionId);
     return ctx.reply.code(204).send();
   });
 
-  route(app, 'GET', policyPath, 'GetLayerVersionPolicy', async (input, ctx) => {
+  route(app, 'GET', policyPath, 'GetLayerVersionPolicy', 'Reads a layer version policy', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
     const policy = layers.getPolicy(ref, input.VersionNumber);
     return { Policy: policyDocument(policy.grants, ref, input.VersionNumber), RevisionId: policy.revision };

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { callerOf, type Caller } from './caller.js';
 import type { AwsOperation } from './operations.js';
-import type { AwsInput } from './schemas.js';
+import { RESPONSES } from './responses.js';
+import { SCHEMAS, type AwsInput } from './schemas.js';
 import { validateInput } from './validate.js';
 
 declare module 'fastify' {
@@ -32,12 +33,18 @@ export async function serve<O extends AwsOperation>(
   return handler(input, { request, reply, caller });
 }
 
+/** The operation's documentation (openapi/): its members and every response it can give. */
+export function operationSchema(operation: AwsOperation, summary: string) {
+  return { operationId: operation, summary, tags: ['AWS Lambda layers'], ...SCHEMAS[operation], response: RESPONSES[operation] };
+}
+
 export function route<O extends AwsOperation>(
-  app: FastifyInstance, method: HTTPMethods, url: string, operation: O, handler: Handler<O>,
+  app: FastifyInstance, method: HTTPMethods, url: string, operation: O, summary: string, handler: Handler<O>,
 ): void {
   app.route({
     method,
     url,
+    schema: operationSchema(operation, summary),
     config: { awsOperation: operation },
     handler: (request, reply) => serve(app, operation, handler, request, reply),
   });

@@ -37,10 +37,12 @@ export function validateInput<O extends AwsOperation>(op: O, raw: RawInput): Aws
       MESSAGES.unparsable(`Cannot deserialize value of type \`${op}Request\` from ${jsonKind(body)} value`),
     );
   }
+  // Each member is read from where the model puts it: a query parameter never stands in for a body member.
+  const parts = SCHEMAS[op] as { params?: z.ZodObject; querystring?: z.ZodObject; body?: z.ZodObject };
   const merged = {
-    ...(hasBody ? (body as object) : {}),
-    ...firstValues(raw.query),
-    ...(raw.params as object),
+    ...pick(hasBody ? (body as Record<string, unknown>) : {}, parts.body),
+    ...pick(firstValues(raw.query), parts.querystring),
+    ...pick(raw.params as Record<string, unknown>, parts.params),
   };
   const result = mergedSchema(op).safeParse(merged, { reportInput: true });
   if (result.success) return result.data as AwsInput<O>;
@@ -103,6 +105,12 @@ function jsonKind(value: unknown): string {
     default:
       return 'Object';
   }
+}
+
+function pick(values: Record<string, unknown>, schema: z.ZodObject | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(schema?.shape ?? {})) if (Object.hasOwn(values, key)) out[key] = values[key];
+  return out;
 }
 
 /** A repeated query parameter counts once, by its first value. */

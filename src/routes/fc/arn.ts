@@ -25,13 +25,13 @@ export interface ParsedArn {
   version: number;
 }
 
-const ARN = /^acs:fc:([a-z0-9-]+):([0-9]+|official):layers\/([^/]+)\/versions\/([0-9]+)$/;
+const ARN = /^acs:fc:([a-z0-9-]+):([0-9]+|official):layers\/([^/]+)\/versions\/([0-9]{1,15})$/;
 
 /** Parses the acs form; the legacy `hash#name#version` form resolves against the caller's account and region. */
 export function parseLayerArn(arn: string, caller: { account: string; region: string }): ParsedArn | undefined {
   const m = ARN.exec(arn);
   if (m) return { region: m[1]!, account: m[2]!, name: m[3]!, version: Number(m[4]) };
-  const legacy = /^([0-9a-f]{32})#([^#]+)#([0-9]+)$/.exec(arn);
+  const legacy = /^([0-9a-f]{32})#([^#]+)#([0-9]{1,15})$/.exec(arn);
   if (legacy && legacy[1] === legacyPrefix(caller.account, caller.region)) {
     return { ...caller, name: legacy[2]!, version: Number(legacy[3]) };
   }

@@ -12,7 +12,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
-import { registerJsonBodies } from '../json-bodies.js';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
+import { documentOnly } from '../../plugins/openapi.js';
 import { isFc3, type FcApiVersion } from './api-versions.js';
 import { FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, fromDomain } from './errors.js';
 import layerRoutes from './layers.js';
@@ -41,12 +43,17 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
     reply.header('x-fc-request-id', request.fcRequestId);
     if (isFc3(api)) reply.header('x-acs-request-id', request.fcRequestId);
   });
+  // Handlers parse their input with the route schemas and FC's error wording; responses are checked against
+  // their schemas on the way out.
+  app.setValidatorCompiler(documentOnly);
+  app.setSerializerCompiler(serializerCompiler);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
     contentOf: (request) =>
       request.routeOptions.config.fcOperation === 'CreateLayerVersion'
         ? {
             fields: CODE_FIELDS,
+            ignoreKeyCase: true,
             // The base64 of the largest package, plus room for the rest of the document.
             maxBodyBytes: Math.ceil(maxCode / 3) * 4 + SMALL_BODY_LIMIT,
             maxContentBytes: maxCode,
@@ -62,6 +69,9 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
     }
     else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       wire = new InvalidArgument(err.message);
+    } else if (isClientAbort(err)) {
+      request.log.info({ operation: request.routeOptions.config.fcOperation }, 'the client closed the request');
+      wire = new InternalServerError(MESSAGES.internal);
     } else {
       request.log.error({ err, operation: request.routeOptions.config.fcOperation }, 'unexpected error');
       wire = new InternalServerError(MESSAGES.internal);

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { InvalidArgument, MESSAGES } from './errors.js';
 import { FC_RUNTIMES, MAX_RUNTIMES } from './runtimes.js';
 
-export const CODE_FIELDS = [['Code', 'zipFile'], ['code', 'zipFile']] as const;
+/** Where the zip is: `code.zipFile`, keys matched whatever their case. */
+export const CODE_FIELDS = [['code', 'zipFile']] as const;
 
 const optionalString = z.string().nullish();
 
@@ -30,10 +31,6 @@ export type CreateLayerVersionInput = z.output<typeof CreateLayerVersionBody>;
 
 /** The layer name rule FC's naming suggests (fc-layers.md §2.3: 1–128 characters). */
 const LAYER_NAME = /^[_a-zA-Z][-_a-zA-Z0-9]{0,127}$/;
-
-export function checkLayerName(name: string): void {
-  if (!LAYER_NAME.test(name)) throw new InvalidArgument(MESSAGES.badName(name));
-}
 
 export function parseCreateBody(document: unknown): CreateLayerVersionInput {
   if (document === undefined) document = {};
@@ -65,10 +62,10 @@ export function parseCreateBody(document: unknown): CreateLayerVersionInput {
  * and `code`) give the code twice, which is refused.
  */
 function foldKeys(obj: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(obj)) {
     const canonical = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? key;
-    if (canonical in out) {
+    if (Object.hasOwn(out, canonical)) {
       throw new InvalidArgument(canonical === 'code' ? MESSAGES.twoCodeSources : MESSAGES.badField(canonical, 'given once'));
     }
     out[canonical] = value;
@@ -76,30 +73,82 @@ function foldKeys(obj: Record<string, unknown>, known: readonly string[]): Recor
   return out;
 }
 
-/** Query values: the first of repeated parameters. */
-export function queryValue(query: unknown, name: string): string | undefined {
-  const v = (query as Record<string, unknown> | undefined)?.[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : undefined;
+/** Query values: the first of repeated parameters, as FC reads them. */
+function firstValues(query: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((query as Record<string, unknown>) ?? {})) out[k] = Array.isArray(v) ? v[0] : v;
+  return out;
 }
+
+const inputText = (iss: { input?: unknown }) => String(iss.input ?? '');
 
 /** ListLayers and ListLayerVersions: "Default value: 20. The value cannot exceed 100." */
-export function parseLimit(text: string | undefined): number {
-  if (text === undefined || text === '') return 20;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 100) throw new InvalidArgument(MESSAGES.badLimit(text));
-  return n;
-}
+const limit = z
+  .string()
+  .regex(/^\d{1,3}$/, { error: (iss) => MESSAGES.badLimit(inputText(iss)) })
+  .refine((v) => Number(v) >= 1 && Number(v) <= 100, { error: (iss) => MESSAGES.badLimit(inputText(iss)) })
+  .transform(Number)
+  .optional()
+  .describe('At most this many items (1–100, default 20)');
 
-export function parseBoolean(name: string, text: string | undefined): boolean | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new InvalidArgument(MESSAGES.badBoolean(name, text));
-}
+const boolean = (name: string) =>
+  z
+    .enum(['true', 'false'], { error: (iss) => MESSAGES.badBoolean(name, inputText(iss)) })
+    .transform((v) => v === 'true')
+    .optional();
 
-export function parsePositiveInt(text: string | undefined, error: (text: string) => string): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (!/^\d{1,15}$/.test(text) || Number(text) < 1) throw new InvalidArgument(error(text));
-  return Number(text);
+const positiveInt = (error: (text: string) => string) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, { error: (iss) => error(inputText(iss)) })
+    .refine((v) => Number(v) >= 1, { error: (iss) => error(inputText(iss)) })
+    .transform(Number);
+
+export const LayerParams = z.object({
+  layerName: z
+    .string()
+    .regex(LAYER_NAME, { error: (iss) => MESSAGES.badName(inputText(iss)) })
+    .describe('1–128 letters, digits, _ and -, starting with a letter or _'),
+});
+export const VersionParams = LayerParams.extend({
+  version: positiveInt(MESSAGES.badVersion).describe('A version number, from 1'),
+});
+export const ArnParams = z.object({
+  arn: z.string().describe('acs:fc:{region}:{account}:layers/{name}/versions/{version}, percent-encoded as one path segment'),
+});
+
+export const ListLayerVersionsQuery = z.object({
+  startVersion: positiveInt(MESSAGES.badStartVersion).optional().describe('The first version to list (default 1)'),
+  limit,
+});
+
+const listLayersQuery = {
+  prefix: z.string().optional().describe('Only layers whose name starts with this'),
+  nextToken: z.string().optional().describe('The name of the first layer of the page, from an earlier nextToken'),
+  limit,
+  public: boolean('public').describe("Only the caller's public layers"),
+  official: boolean('official').describe('Only official layers (implies public); Strata has none'),
+};
+/** FC 2.0 also takes `startKey`: "the layers that include and follow the layer specified" (FC 3.0 dropped it). */
+export const ListLayersQuery = {
+  fc2: z.object({ ...listLayersQuery, startKey: z.string().optional().describe('The name to start from, inclusive') }),
+  fc3: z.object(listLayersQuery),
+};
+
+export const PutLayerAclQuery = {
+  fc2: z.object({ public: boolean('public').describe('true makes every version public, false private') }),
+  fc3: z.object({
+    acl: z
+      .enum(['0', '1'], { error: (iss) => MESSAGES.badAcl(inputText(iss)) })
+      .optional()
+      .describe('1 makes every version public, 0 private (the default)'),
+    public: boolean('public').describe('Deprecated: true is acl=1, false acl=0'),
+  }),
+};
+
+/** Parses with a schema; the first problem is FC's InvalidArgument with that problem's message. */
+export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
+  const result = schema.safeParse(firstValues(data));
+  if (!result.success) throw new InvalidArgument(result.error.issues[0]!.message);
+  return result.data;
 }

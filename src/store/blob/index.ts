@@ -27,13 +27,16 @@ export function minioClient(config: NonNullable<Config['minio']>): Client {
     secretKey: config.secretKey,
     region: config.region,
     pathStyle: true,
+    // A retry would resend an upload stream that the first attempt consumed; failures surface instead.
+    retryOptions: { disableRetry: true },
   });
 }
 
-export function createBlobBackend(config: Config): BlobBackend {
+/** `instanceId` names this data directory's share of a bucket that several instances may use. */
+export function createBlobBackend(config: Config, instanceId: string): BlobBackend {
   if (config.blobBackend === 'minio' && config.minio) {
     const client = minioClient(config.minio);
-    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint, config.minio.region);
+    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint, config.minio.region, instanceId);
     return {
       store,
       sources: new MinioObjectSource(client, config.minio.endpoint),

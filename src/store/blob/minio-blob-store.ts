@@ -6,26 +6,31 @@ import { BlobStoreUnavailable } from '../../core/errors.js';
 import type { ContentDigests } from '../../core/model.js';
 import type { BlobStore } from './blob-store.js';
 
-const PREFIX = 'layers/';
 const KEY = /^[0-9a-f]{32}$/;
 
 /** S3 error codes that mean "no such object" rather than "the store is in trouble". */
 const MISSING = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 
 /**
- * Blobs as objects `layers/<key>` in one bucket of MinIO (or any S3-compatible store), through the `minio`
- * client. Uploads stream from the staged file; nothing is buffered whole.
+ * Blobs as objects `layers/<instance>/<key>` in one bucket of MinIO (or any S3-compatible store), through the
+ * `minio` client. Each Strata data directory is one instance with an id of its own, so several instances can
+ * share a bucket without sweeping each other's blobs. Uploads stream from the staged file.
  */
 export class MinioBlobStore implements BlobStore {
   private ready = false;
   private lastError: string | undefined;
+
+  private readonly prefix: string;
 
   constructor(
     private readonly client: Client,
     readonly bucket: string,
     readonly endpoint: string,
     private readonly region: string,
-  ) {}
+    instanceId: string,
+  ) {
+    this.prefix = `layers/${instanceId}/`;
+  }
 
   /** Creates the bucket if needed. Throws BlobStoreUnavailable when MinIO cannot be reached. */
   async init(): Promise<void> {
@@ -64,7 +69,7 @@ export class MinioBlobStore implements BlobStore {
         {
           method: 'PUT',
           bucketName: this.bucket,
-          objectName: PREFIX + key,
+          objectName: this.prefix + key,
           headers: { 'Content-Length': size, 'Content-Type': 'application/zip' },
         },
         createReadStream(localPath, { highWaterMark: 1024 * 1024 }),
@@ -81,8 +86,8 @@ export class MinioBlobStore implements BlobStore {
     if (!KEY.test(key)) return undefined;
     await this.ensureReady();
     try {
-      const { size } = await this.client.statObject(this.bucket, PREFIX + key);
-      return { stream: await this.client.getObject(this.bucket, PREFIX + key), size };
+      const { size } = await this.client.statObject(this.bucket, this.prefix + key);
+      return { stream: await this.client.getObject(this.bucket, this.prefix + key), size };
     } catch (err) {
       if (MISSING.has(codeOf(err))) return undefined;
       throw unavailable(this.endpoint, err);
@@ -92,15 +97,15 @@ export class MinioBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     if (!KEY.test(key)) return;
     await this.ensureReady();
-    await this.call(() => this.client.removeObject(this.bucket, PREFIX + key));
+    await this.call(() => this.client.removeObject(this.bucket, this.prefix + key));
   }
 
   async sweep(isReferenced: (key: string) => boolean): Promise<number> {
     await this.ensureReady();
     const orphans: string[] = [];
-    const listing = this.client.listObjectsV2(this.bucket, PREFIX, true);
+    const listing = this.client.listObjectsV2(this.bucket, this.prefix, true);
     for await (const item of listing as AsyncIterable<{ name?: string }>) {
-      const key = item.name?.slice(PREFIX.length);
+      const key = item.name?.slice(this.prefix.length);
       if (key && !isReferenced(key)) orphans.push(item.name!);
     }
     if (orphans.length > 0) await this.call(() => this.client.removeObjects(this.bucket, orphans));

@@ -14,12 +14,13 @@ export class FsObjectSource implements ObjectSource {
 
   async open({ bucket, key, versionId }: ObjectLocation): Promise<Readable> {
     const bucketDir = resolve(this.root, bucket);
-    if (bucket.includes('/') || bucket.startsWith('.') || !(await isDir(bucketDir))) {
+    if (bucket === '' || bucket.includes('/') || bucket.startsWith('.') || !(await isDir(bucketDir))) {
       throw new SourceObjectMissing('bucket', bucket, key, versionId);
     }
     const file = resolve(join(bucketDir, key));
     // A key is a name inside its bucket, never a way out of it.
-    if (!file.startsWith(bucketDir + sep) || !(await isFile(file))) throw new SourceObjectMissing('key', bucket, key, versionId);
+    const isFileKey = key !== '' && !key.endsWith('/') && file.startsWith(bucketDir + sep);
+    if (!isFileKey || !(await isFile(file))) throw new SourceObjectMissing('key', bucket, key, versionId);
     if (versionId !== undefined) throw new SourceObjectMissing('version', bucket, key, versionId);
     return createReadStream(file, { highWaterMark: 1024 * 1024 });
   }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Base64StreamDecoder } from '../../../src/codec/base64-stream.js';
-import { JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../../../src/codec/json-field-stream.js';
+import { JsonDuplicateFieldError, JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../../../src/codec/json-field-stream.js';
 
 type Path = readonly string[];
 
@@ -29,11 +29,14 @@ interface Outcome {
   texts: Map<string, string>;
 }
 
-function run(chunks: readonly Uint8Array[], capture: readonly Path[] = ALL, maxRestBytes?: number): Outcome {
+function run(
+  chunks: readonly Uint8Array[], capture: readonly Path[] = ALL, maxRestBytes?: number, maxDepth?: number,
+): Outcome {
   const texts = new Map<string, string>();
   const stream = new JsonFieldStream({
     capture,
     maxRestBytes,
+    maxDepth,
     onData: (path, text) => {
       expect(Object.isFrozen(path)).toBe(true);
       const key = JSON.stringify(path);
@@ -432,14 +435,34 @@ describe('JsonFieldStream', () => {
     }
   });
 
-  it('JsonFieldStream: deeply nested documents', () => {
+  it('JsonFieldStream: deeply nested documents, when allowed', () => {
     const depth = 100_000;
     const text = `{"Content":{"ZipFile":"QUJD"},"deep":${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}}`;
-    const got = run(fixedChunks(Buffer.from(text), 4096), ALL, 4 << 20);
+    const got = run(fixedChunks(Buffer.from(text), 4096), ALL, 4 << 20, 2 * depth + 2);
     expect(got.captured).toEqual([AWS]);
     expect(got.texts.get(JSON.stringify(AWS))).toBe('QUJD');
     expect((got.document as { deep: unknown[] }).deep.length).toBe(1);
-    expectSyntaxError(() => run([Buffer.from('['.repeat(depth))], ALL, 4 << 20), /unexpected end/, depth);
+    expectSyntaxError(() => run([Buffer.from('['.repeat(depth))], ALL, 4 << 20, depth + 1), /unexpected end/, depth);
+  });
+
+  it('JsonFieldStream: refuses nesting deeper than maxDepth (default 64) as soon as it arrives', () => {
+    expect(run([Buffer.from(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`)]).document).toBeDefined();
+    expectSyntaxError(() => run([Buffer.from(`{"a":${'['.repeat(64)}`)]), /nesting deeper than 64 levels/, 68);
+    expectSyntaxError(() => run([Buffer.from('['.repeat(10))], ALL, undefined, 3), /nesting deeper than 3 levels/, 3);
+  });
+
+  it('JsonFieldStream: with ignoreKeyCase, keys match whatever their case, and two spellings are a duplicate', () => {
+    const stream = (text: string) => {
+      const texts: string[] = [];
+      const s = new JsonFieldStream({ capture: [['code', 'zipFile']], ignoreKeyCase: true, onData: (_p, t) => texts.push(t) });
+      s.write(Buffer.from(text));
+      return { ...s.end(), texts };
+    };
+    const got = stream('{"CODE":{"ZipFile":"QUJD"}}');
+    expect(got.texts.join('')).toBe('QUJD');
+    expect(got.document).toEqual({ CODE: { ZipFile: '' } });
+    expect(got.captured).toEqual([['code', 'zipFile']]);
+    expect(() => stream('{"Code":{"zipFile":"QQ=="},"code":{"zipFile":"QQ=="}}')).toThrow(JsonDuplicateFieldError);
   });
 
   it('JsonFieldStream: accepts Uint8Array chunks that are not Buffers', () => {
