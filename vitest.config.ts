@@ -25,7 +25,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'] } },
       { extends: true, test: { name: 'fs', include: integration, env: { STRATA_TEST_BACKEND: 'fs' } } },
       ...(haveMinio
         ? [

@@ -3,7 +3,6 @@
  * CRC-64/XZ (the FC dialect's checksum) and size. Nothing is buffered beyond the current chunk.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
 import { Crc64 } from './crc64.js';
 
 import type { ContentDigests } from '../core/model.js';
@@ -28,39 +27,5 @@ export class LayerDigest {
   result(): ContentDigests {
     this.#result ??= { sha256: this.#sha256.digest(), crc64: this.#crc64.toString(), size: this.#size };
     return { ...this.#result, sha256: Buffer.from(this.#result.sha256) };
-  }
-}
-
-/** Options a caller may set; object mode and string decoding stay fixed so chunks are always bytes. */
-export type DigestTransformOptions = Pick<TransformOptions, 'highWaterMark' | 'signal'>;
-
-/** Pass-through stream that digests every chunk on its way by; read `.digests()` once it has flushed. */
-export class DigestTransform extends Transform {
-  readonly #digest = new LayerDigest();
-  #digests: ContentDigests | undefined;
-
-  constructor(options: DigestTransformOptions = {}) {
-    super({ ...options, objectMode: false, decodeStrings: true });
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.#digest.update(chunk);
-    } catch (err) {
-      callback(err as Error); // surface as a stream error instead of a throw out of write()
-      return;
-    }
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.#digests = this.#digest.result();
-    callback();
-  }
-
-  /** Digests of all bytes that passed through; throws if the stream has not finished yet. */
-  digests(): ContentDigests {
-    if (this.#digests === undefined) throw new Error('DigestTransform.digests() called before the stream was flushed');
-    return { ...this.#digests, sha256: Buffer.from(this.#digests.sha256) };
   }
 }

@@ -1,5 +1,12 @@
 import fastifySwagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route Strata serves (`GET /path/:param`), for checking the documents against. */
+    routeTable: string[];
+  }
+}
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 /**
@@ -18,6 +25,11 @@ export const DOCS_PREFIX = '/_strata/docs';
  */
 export default fp(
   async (app) => {
+    const routes: string[] = [];
+    app.decorate('routeTable', routes);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+    });
     await app.register(fastifySwagger, {
       openapi: {
         openapi: '3.1.0',
