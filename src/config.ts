@@ -152,7 +152,7 @@ export function describeConfig(config: Config): string[] {
     `STRATA_HOST=${config.host}`,
     `STRATA_PORT=${config.port}`,
     `STRATA_DATA_DIR=${config.dataDir}`,
-    `STRATA_PUBLIC_URL=${config.publicUrl ?? '(follows the listening address)'}`,
+    `STRATA_PUBLIC_URL=${config.publicUrl ?? "(download links follow each request's Host)"}`,
     `STRATA_LOG_LEVEL=${config.logLevel}`,
     `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
     `STRATA_BLOB_BACKEND=${config.blobBackend}`,

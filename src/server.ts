@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   const address = await app.listen({ host: config.host, port: config.port });
-  console.log(`strata: listening on ${address} (AWS Lambda layers at ${address}/2018-10-31)`);
+  console.log(`strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 and /2023-03-30, API documents at /_strata/docs/`);
 }
 
 main().catch((err) => {

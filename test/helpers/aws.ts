@@ -4,13 +4,12 @@
  * raw-request helpers for what the SDK cannot send, and data-directory inspection.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { LambdaClient, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
 import { expect, vi } from 'vitest';
+import { inPieces, mergeHeaders, sendRaw } from './http.js';
 import { makeZip } from './zips.js';
 
 export const ACCOUNT = '123456789012';
@@ -225,61 +224,10 @@ export function rawRequest(baseUrl: string, path: string, opts: RawRequestOption
   const headers: Record<string, string> = {};
   if (opts.account !== false) headers.authorization = sigv4Auth(opts.account ?? ACCOUNT);
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  for (const [k, v] of Object.entries(opts.headers ?? {})) {
-    if (v === null) delete headers[k.toLowerCase()];
-    else headers[k.toLowerCase()] = v;
-  }
-  const body = opts.body;
-  const streamed = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
-  if (body !== undefined && !streamed) headers['content-length'] = String(Buffer.byteLength(body as string | Uint8Array));
-  const url = new URL(path, baseUrl);
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = httpRequest(url, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        const text = bytes.toString('utf8');
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = String(v);
-        resolve({ status: res.statusCode!, headers: out, text, json, bytes });
-      });
-    });
-    // A server that answers before the upload ends may reset the connection: the answer is what counts.
-    req.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    if (!streamed) {
-      req.end(body as string | Uint8Array | undefined);
-      return;
-    }
-    void (async () => {
-      try {
-        for await (const chunk of body as AsyncIterable<Uint8Array>) {
-          if (answered || req.destroyed) return;
-          if (!req.write(chunk)) await once(req, 'drain');
-        }
-        req.end();
-      } catch (err) {
-        if (!answered) reject(err);
-      }
-    })();
-  });
+  return sendRaw(baseUrl, path, opts.method ?? 'GET', mergeHeaders(headers, opts.headers), opts.body);
 }
 
-/** `bytes` in pieces of `size`, as an async iterable (a streamed request body). */
-export async function* inPieces(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
+export { inPieces };
 
 /** GETs a download link (on its own connection, see rawRequest). */
 export async function download(url: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {

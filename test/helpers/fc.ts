@@ -5,15 +5,15 @@
  * and a raw HTTP request for what no SDK sends.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import FC21Module, * as $21 from '@alicloud/fc-open20210406';
 import FC23Module, * as $23 from '@alicloud/fc20230330';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { expect } from 'vitest';
+import { inPieces, mergeHeaders, sendRaw, type RawResponse } from './http.js';
+import { startTestApp } from './app.js';
 import { makeZip } from './zips.js';
 
 export { $21, $23 };
@@ -286,15 +286,7 @@ export async function expectFc23Error(call: Promise<unknown>, e: ExpectedFcError
 // ---------------------------------------------------------------------------------------------------------
 // Raw HTTP, for what no SDK sends
 
-export interface RawResponse {
-  status: number;
-  /** Header names lower-cased. */
-  headers: Record<string, string>;
-  text: string;
-  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
-  json: any;
-  bytes: Buffer;
-}
+export type { RawResponse };
 
 export interface RawOptions {
   method?: string;
@@ -311,59 +303,10 @@ export function rawRequest(baseUrl: string, path: string, opts: RawOptions = {})
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.accessKeyId !== false) headers.authorization = `FC ${opts.accessKeyId ?? ACCESS_KEY_ID}:c2lnbmF0dXJl`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  for (const [k, v] of Object.entries(opts.headers ?? {})) {
-    if (v === null) delete headers[k.toLowerCase()];
-    else headers[k.toLowerCase()] = v;
-  }
-  const body = opts.body;
-  const streamed = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
-  if (body !== undefined && !streamed) headers['content-length'] = String(Buffer.byteLength(body as string | Uint8Array));
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = httpRequest(new URL(path, baseUrl), { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        const text = bytes.toString('utf8');
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = String(v);
-        resolve({ status: res.statusCode!, headers: out, text, json, bytes });
-      });
-    });
-    req.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    if (!streamed) {
-      req.end(body as string | Uint8Array | undefined);
-      return;
-    }
-    void (async () => {
-      try {
-        for await (const chunk of body as AsyncIterable<Uint8Array>) {
-          if (answered || req.destroyed) return;
-          if (!req.write(chunk)) await once(req, 'drain');
-        }
-        req.end();
-      } catch (err) {
-        if (!answered) reject(err);
-      }
-    })();
-  });
+  return sendRaw(baseUrl, path, opts.method ?? 'GET', mergeHeaders(headers, opts.headers), opts.body);
 }
 
-/** `bytes` in pieces of `size`, as an async iterable (a chunked request body). */
-export async function* inPieces(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
+export { inPieces };
 
 /** GETs a `code.location` link. */
 export async function download(location: string): Promise<{ status: number; body: Buffer }> {
@@ -402,3 +345,9 @@ export function expectRawFc3Error(res: RawResponse, e: ExpectedFcError): void {
  */
 export const RUNTIME21 = {} as Parameters<FC21Client['getLayerVersionWithOptions']>[3];
 export const RUNTIME23 = {} as Parameters<FC23Client['getLayerVersionWithOptions']>[3];
+
+/** A Strata for a test file and the three SDK clients pointed at it. */
+export async function startFcApp(env?: Record<string, string>) {
+  const t = await startTestApp(env);
+  return { t, c21: fc21(t.url), c23: fc23(t.url), c2: fc2(t.url) };
+}

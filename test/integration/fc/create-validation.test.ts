@@ -1,28 +1,17 @@
 /** CreateLayerVersion input checks: each refusal is a 400 InvalidArgument through every SDK, and creates nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src/routes/fc/errors.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  $21, $23, TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, expectRawFc2Error,
-  expectRawFc3Error, fc2, fc21, fc23, publish2, rawRequest, uniqueName, type ExpectedFcError, type FC21Client,
+  startFcApp, $21, $23, TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, expectRawFc2Error,
+  expectRawFc3Error,  publish2, rawRequest, uniqueName, type ExpectedFcError, type FC21Client,
   type FC23Client, type FC2Client,
 } from '../../helpers/fc.js';
 import { emptyZip, notAZip } from '../../helpers/zips.js';
 
-let t: TestApp;
-let c21: FC21Client;
-let c23: FC23Client;
-let c2: FC2Client;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  c21 = fc21(t.url);
-  c23 = fc23(t.url);
-  c2 = fc2(t.url);
-});
-afterAll(async () => {
-  await t?.close();
-});
+let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
+beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
+afterAll(() => t?.close());
 
 const invalid = (message: string | RegExp): ExpectedFcError => ({ status: 400, code: 'InvalidArgument', message });
 

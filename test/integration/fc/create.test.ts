@@ -1,26 +1,16 @@
 /** CreateLayerVersion / PublishLayerVersion through the three SDKs: response shapes per API version, checksums, numbering. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  $23, CREATE_TIME, FIXTURES, TF_ZIP, acsArn, crc64, create21, create23, download, fc2, fc21, fc23, inPieces,
+  $23, CREATE_TIME, FIXTURES, TF_ZIP, acsArn, crc64, create21, create23, download, inPieces,
   legacyArnPattern, publish2, rawRequest, smallZip, uniqueName, type FC21Client, type FC23Client, type FC2Client,
+  fc21, startFcApp,
 } from '../../helpers/fc.js';
 import { makeZip } from '../../helpers/zips.js';
 
-let t: TestApp;
-let c21: FC21Client;
-let c23: FC23Client;
-let c2: FC2Client;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  c21 = fc21(t.url);
-  c23 = fc23(t.url);
-  c2 = fc2(t.url);
-});
-afterAll(async () => {
-  await t?.close();
-});
+let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
+beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
+afterAll(() => t?.close());
 
 function expectRecent(createTime: string | undefined) {
   expect(createTime).toMatch(CREATE_TIME);

@@ -4,26 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src/routes/fc/errors.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  FC3_REQUEST_ID, TF_ZIP, UUID, create23, errorOf, expectRawFc2Error, expectRawFc3Error, fc2, fc21, fc23, rawRequest,
+  FC3_REQUEST_ID, TF_ZIP, UUID, create23, errorOf, expectRawFc2Error, expectRawFc3Error, rawRequest,
   uniqueName, type ExpectedFcError, type FC21Client, type FC23Client, type FC2Client, type RawResponse,
+  startFcApp,
 } from '../../helpers/fc.js';
 
-let t: TestApp;
-let c21: FC21Client;
-let c23: FC23Client;
-let c2: FC2Client;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  c21 = fc21(t.url);
-  c23 = fc23(t.url);
-  c2 = fc2(t.url);
-});
-afterAll(async () => {
-  await t?.close();
-});
+let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
+beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
+afterAll(() => t?.close());
 
 const APIS = ['2016-08-15', '2021-04-06', '2023-03-30'] as const;
 type Api = (typeof APIS)[number];

@@ -1,26 +1,15 @@
 /** ListLayers and ListLayerVersions through the three SDKs: filters, order, paging tokens. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src/routes/fc/errors.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  $21, $23, TF_ZIP, acsArn, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, fc2, fc21, fc23,
+  startFcApp, $21, $23, TF_ZIP, acsArn, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, 
   legacyArnPattern, publish2, smallZip, uniqueName, type FC21Client, type FC23Client, type FC2Client,
 } from '../../helpers/fc.js';
 
-let t: TestApp;
-let c21: FC21Client;
-let c23: FC23Client;
-let c2: FC2Client;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  c21 = fc21(t.url);
-  c23 = fc23(t.url);
-  c2 = fc2(t.url);
-});
-afterAll(async () => {
-  await t?.close();
-});
+let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
+beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
+afterAll(() => t?.close());
 
 /** Layers `<prefix>-<suffix>` for each suffix (one version each, in the order given); returns the prefix. */
 async function layersWithPrefix(suffixes: string[]): Promise<string> {

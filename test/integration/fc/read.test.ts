@@ -1,26 +1,16 @@
 /** GetLayerVersion and GetLayerVersionByArn through the three SDKs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src/routes/fc/errors.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
   CREATE_TIME, FIXTURES, TF_ZIP, acsArn, create21, create23, download, expectFc21Error, expectFc23Error, expectFc2Error,
-  fc2, fc21, fc23, legacyArnPattern, publish2, uniqueName, type FC21Client, type FC23Client, type FC2Client,
+  legacyArnPattern, publish2, uniqueName, type FC21Client, type FC23Client, type FC2Client,
+  startFcApp,
 } from '../../helpers/fc.js';
 
-let t: TestApp;
-let c21: FC21Client;
-let c23: FC23Client;
-let c2: FC2Client;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  c21 = fc21(t.url);
-  c23 = fc23(t.url);
-  c2 = fc2(t.url);
-});
-afterAll(async () => {
-  await t?.close();
-});
+let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
+beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
+afterAll(() => t?.close());
 
 const layerNotFound = (name: string) => ({ status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
 const versionNotFound = (name: string, v: number) => ({
