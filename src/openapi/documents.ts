@@ -55,7 +55,10 @@ export function buildDocuments(app: FastifyInstance): Map<string, OpenApi> {
     const out: OpenApi = {
       openapi: full.openapi,
       info: { title: doc.title, description: doc.description, version: '1' },
-      servers: [{ url: 'http://localhost:4588', description: 'Strata on its default port' }],
+      servers: [
+        { url: '/', description: 'The Strata serving this document' },
+        { url: 'http://localhost:4588', description: 'Strata on its default port' },
+      ],
       paths,
     };
     const schemas = referencedSchemas(paths, full.components?.schemas ?? {});
