@@ -20,7 +20,7 @@ const ConfigSchema = z.object({
   STRATA_MINIO_SECRET_KEY: z.string().min(1).default('minioadmin'),
   STRATA_MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('strata-layers'),
   STRATA_MINIO_REGION: z.string().min(1).default('us-east-1'),
-  // AWS limits (aws-lambda-layers.md §5); configurable so tests and users can exercise them cheaply.
+  // AWS limits (docs/specs/aws-lambda-layers.md §5); configurable so tests and users can exercise them cheaply.
   STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211),
   STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800),
   STRATA_AWS_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(262_144_000),
@@ -31,7 +31,7 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\s*([^=,\s]+=\d+\s*(,\s*|$))*$/, 'must be ACCESS_KEY_ID=ACCOUNT_ID pairs separated by commas')
     .default(''),
-  // fc-layers.md §2.3: 500 MB per layer package.
+  // docs/specs/fc-layers.md §2.3: 500 MB per layer package.
   STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000),
   // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
   STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824),
@@ -43,7 +43,7 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
-  /** Base URL of download links; when unset it follows the address the server listens on. */
+  /** Base URL of download links; when unset they follow the Host each request came to. */
   publicUrl: string | undefined;
   logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
   linkTtlSeconds: number;

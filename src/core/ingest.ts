@@ -36,7 +36,7 @@ const DRAIN_LIMIT = 128 * 1024 * 1024;
 /**
  * Reads a JSON request body in one pass: the base64 zip in the content field is decoded as it arrives and
  * written to a staged file (hashing on the way); the rest of the document is parsed normally. Memory stays
- * flat whatever the layer's size (checksums.md §6.5: buffering base64-in-JSON costs 9–13× the layer in RSS).
+ * flat whatever the layer's size (docs/specs/checksums.md §6.5: buffering base64-in-JSON costs 9–13× the layer in RSS).
  */
 export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: IngestOptions): Promise<IngestedDocument> {
   let staged: { path: readonly string[]; file: StagedFile; decoder: Base64StreamDecoder } | undefined;

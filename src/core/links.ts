@@ -10,7 +10,8 @@ export class ContentLinks {
   constructor(private readonly secret: string, readonly ttlSeconds: number) {}
 
   sign(blobKey: string, now = Date.now()): { expires: number; signature: string } {
-    const expires = Math.floor(now / 1000) + this.ttlSeconds;
+    // Rounded up: a link is good for at least the TTL, never a fraction of a second less.
+    const expires = Math.ceil(now / 1000) + this.ttlSeconds;
     return { expires, signature: this.mac(blobKey, expires) };
   }
 

@@ -17,7 +17,7 @@ export function contentUrl(request: FastifyRequest, publicUrl: string | undefine
 }
 
 /**
- * `http://<Host>`; @alicloud/fc2 sends `Host: 127.0.0.1` without the port it connected to (fc-layers.md §1),
+ * `http://<Host>`; @alicloud/fc2 sends `Host: 127.0.0.1` without the port it connected to (docs/specs/fc-layers.md §1),
  * so a Host without a port gets the port the request actually arrived on.
  */
 function requestBase(request: FastifyRequest): string {

@@ -11,7 +11,7 @@ export const MIGRATIONS: readonly string[] = [
     region       TEXT    NOT NULL,
     name         TEXT    NOT NULL,
     -- The next number to hand out. Bumped in the transaction that inserts the version and never lowered,
-    -- so numbers are not reused after deletes (AWS: "the counter still increases", aws-lambda-layers.md §2).
+    -- so numbers are not reused after deletes (AWS: "the counter still increases", docs/specs/aws-lambda-layers.md §2).
     next_version INTEGER NOT NULL DEFAULT 1,
     -- Visible to every account (FC's layer ACL, which covers all of a layer's versions).
     is_public    INTEGER NOT NULL DEFAULT 0,

@@ -206,7 +206,7 @@ const TABLE = Array.from({ length: 256 }, (_, i) => {
   return c;
 });
 
-/** CRC-64/XZ as a decimal string (fc-layers.md §5, reference implementation). */
+/** CRC-64/XZ as a decimal string (docs/specs/fc-layers.md §5, reference implementation). */
 export function crc64(buf: Uint8Array): string {
   let c = MASK;
   for (const b of buf) c = TABLE[Number((c ^ BigInt(b)) & 0xffn)]! ^ (c >> 8n);

@@ -63,8 +63,14 @@ export async function startMinio(bin: string): Promise<MinioServer & { stop(): P
     accessKey,
     secretKey,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        // A MinIO that does not stop within 10 s is killed: the run must never hang on it.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 /**
  * AWS Lambda's wire errors: one class per `x-amzn-ErrorType` code, each with its status and body shape.
- * Body key casing differs per code and mirrors the model's member names (aws-lambda-layers.md §1.1):
+ * Body key casing differs per code and mirrors the model's member names (docs/specs/aws-lambda-layers.md §1.1):
  * ResourceNotFoundException says `Message`, the other modeled errors say `message`, and the unmodeled
  * ValidationException carries `message` alone.
  */
@@ -77,7 +77,7 @@ export class ServiceException extends AwsError {
   }
 }
 
-/** Recorded message texts, word for word (aws-lambda-layers.md §3). */
+/** Recorded message texts, word for word (docs/specs/aws-lambda-layers.md §3). */
 export const MESSAGES = {
   notFound: 'The resource you requested does not exist.',
   versionBelowOne: 'Layer Version Cannot be less than 1',

@@ -1,4 +1,4 @@
-/** The layer version operations (aws-lambda-layers.md §3.1–3.6). */
+/** The layer version operations (docs/specs/aws-lambda-layers.md §3.1–3.6). */
 import type { FastifyInstance } from 'fastify';
 import type { LayerVersion } from '../../core/model.js';
 import { contentUrl } from '../content.js';

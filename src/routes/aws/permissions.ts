@@ -1,4 +1,4 @@
-/** Layer version permissions (aws-lambda-layers.md §3.7–3.9). */
+/** Layer version permissions (docs/specs/aws-lambda-layers.md §3.7–3.9). */
 import type { FastifyInstance } from 'fastify';
 import { PolicyTooLarge } from '../../core/errors.js';
 import type { Grant, LayerRef } from '../../core/model.js';

@@ -1,4 +1,4 @@
-/** Layer version policies as AWS renders them (aws-lambda-layers.md §3.7–3.9; Terraform parses these strings). */
+/** Layer version policies as AWS renders them (docs/specs/aws-lambda-layers.md §3.7–3.9; Terraform parses these strings). */
 import type { Grant, LayerRef } from '../../core/model.js';
 import { layerVersionArn, partitionOf } from './arn.js';
 

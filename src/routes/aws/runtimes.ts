@@ -1,5 +1,5 @@
 /**
- * Runtime and architecture value sets (aws-lambda-layers.md §4). AWS changes these with each runtime launch,
+ * Runtime and architecture value sets (docs/specs/aws-lambda-layers.md §4). AWS changes these with each runtime launch,
  * so they are data: the sets Strata accepts, and the lists AWS prints in its error messages (recorded order).
  */
 

@@ -1,6 +1,6 @@
 /**
  * The AWS Lambda layer operations' inputs, with the model's constraints (botocore 1.43.67 service-2.json,
- * aws-lambda-layers.md §3–§5). Each check's message is the Coral constraint phrase that AWS prints after
+ * docs/specs/aws-lambda-layers.md §3–§5). Each check's message is the Coral constraint phrase that AWS prints after
  * "failed to satisfy constraint: ", so validate.ts can render ValidationException word for word.
  * Members are declared in the model's order, which is the order AWS lists several violations in.
  */

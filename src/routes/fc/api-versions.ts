@@ -1,6 +1,6 @@
 /**
  * The three FC API versions Strata serves. They share operations and semantics and differ in response shapes
- * and error bodies (fc-layers.md §1, §2.4, §3.1):
+ * and error bodies (docs/specs/fc-layers.md §1, §2.4, §3.1):
  * - 2016-08-15, FC 2.0 "classic" (@alicloud/fc2, fc-go-sdk, Serverless Devs `fc`);
  * - 2021-04-06, FC 2.0 OpenAPI (@alicloud/fc-open20210406, Terraform `alicloud_fc_layer_version`);
  * - 2023-03-30, FC 3.0 (@alicloud/fc20230330, Terraform `alicloud_fcv3_layer_version`, Serverless Devs `fc3`).

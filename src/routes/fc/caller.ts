@@ -8,7 +8,7 @@ export interface FcCaller {
 }
 
 /**
- * The access key id of each signing scheme the SDKs use (fc-layers.md §4): `FC <ak>:<sig>` (2016-08-15 SDKs),
+ * The access key id of each signing scheme the SDKs use (docs/specs/fc-layers.md §4): `FC <ak>:<sig>` (2016-08-15 SDKs),
  * `acs <ak>:<sig>` (tea-roa, Terraform) and `ACS3-HMAC-SHA256 Credential=<ak>,…` (2021 and 2023 SDKs).
  * Signatures are not verified.
  */

@@ -1,7 +1,7 @@
 /**
  * Function Compute's wire errors: one class per error code. FC 2.0 (2016-08-15, 2021-04-06) sends
  * `{"ErrorCode","ErrorMessage"}`, which every FC 2.0 SDK parses; FC 3.0 sends `{"Code","Message","RequestId"}`
- * (fc-layers.md §3.1). Both carry the request id in `X-Fc-Request-Id`. Always JSON: Terraform's tea-roa turns a
+ * (docs/specs/fc-layers.md §3.1). Both carry the request id in `X-Fc-Request-Id`. Always JSON: Terraform's tea-roa turns a
  * non-JSON 4xx body into a decode error instead of an SDK error.
  */
 import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
@@ -48,7 +48,7 @@ export class InternalServerError extends FcError {
 export const MESSAGES = {
   layerNotFound: (name: string) => `layer '${name}' does not exist`,
   versionNotFound: (name: string, version: number) => `layer '${name}' version '${version}' does not exist`,
-  // Documented texts (fc-layers.md §3.2).
+  // Documented texts (docs/specs/fc-layers.md §3.2).
   entityTooLarge: (limit: number) => `payload size exceeds maximum allowed size (${limit} bytes)`,
   pathNotSupported: (method: string, path: string) => `'${method}' against '${path}' is not supported`,
   internal: 'an internal error has occurred. Please retry.',

@@ -1,4 +1,4 @@
-/** The FC layer operations, one set of handlers for all three API versions (fc-layers.md §2). */
+/** The FC layer operations, one set of handlers for all three API versions (docs/specs/fc-layers.md §2). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LayerNotFound } from '../../core/errors.js';
@@ -68,7 +68,7 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
       return out(layers.getVersion(ref, version), ctx);
     });
 
-  // The ARN is one percent-encoded path segment (`acs%3Afc%3A…%3Alayers%2Fname%2Fversions%2F1`, fc-layers.md §1).
+  // The ARN is one percent-encoded path segment (`acs%3Afc%3A…%3Alayers%2Fname%2Fversions%2F1`, docs/specs/fc-layers.md §1).
   route(app, api, 'GET', '/layerarn/:arn', 'GetLayerVersionByArn',
     { summary: 'Reads a layer version by its ARN', params: ArnParams },
     async (ctx) => {

@@ -1,5 +1,5 @@
 /**
- * Runtimes FC accepts in `compatibleRuntime`. The FC 2.0 docs list nodejs20 … custom (fc-layers.md §2.3);
+ * Runtimes FC accepts in `compatibleRuntime`. The FC 2.0 docs list nodejs20 … custom (docs/specs/fc-layers.md §2.3);
  * FC 3.0 added newer ones (python3.12, java17/21, nodejs22, custom.debian11/12). The list changes with each
  * runtime launch, so it is data; an unknown value gets InvalidArgument.
  */

@@ -1,5 +1,5 @@
 /**
- * FC request shapes (fc-layers.md §2). Body keys are matched case-insensitively, as FC's Go backend does:
+ * FC request shapes (docs/specs/fc-layers.md §2). Body keys are matched case-insensitively, as FC's Go backend does:
  * the 2021 SDK and Terraform send `Code`, the others `code` (§2.3).
  */
 import { z } from 'zod';
@@ -29,7 +29,7 @@ export const CreateLayerVersionBody = z.object({
 
 export type CreateLayerVersionInput = z.output<typeof CreateLayerVersionBody>;
 
-/** The layer name rule FC's naming suggests (fc-layers.md §2.3: 1–128 characters). */
+/** The layer name rule FC's naming suggests (docs/specs/fc-layers.md §2.3: 1–128 characters). */
 const LAYER_NAME = /^[_a-zA-Z][-_a-zA-Z0-9]{0,127}$/;
 
 export function parseCreateBody(document: unknown): CreateLayerVersionInput {

@@ -1,4 +1,4 @@
-/** Domain records → FC Layer objects, shaped per API version (fc-layers.md §2.4). */
+/** Domain records → FC Layer objects, shaped per API version (docs/specs/fc-layers.md §2.4). */
 import type { LayerVersion } from '../../core/model.js';
 import { isFc3, type FcApiVersion } from './api-versions.js';
 import { layerVersionArn, legacyArn } from './arn.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc64 } from '../../../src/codec/crc64.js';
 import { LayerDigest } from '../../../src/codec/digest.js';
 import { StagingArea } from '../../../src/store/staging.js';
@@ -50,7 +50,10 @@ describe('LayerDigest', () => {
 });
 
 describe('StagedFile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-staging-'));
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strata-staging-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('digest: a staged upload is written and digested in the same pass, byte for byte', async () => {
