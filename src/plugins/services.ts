@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { BlobStoreUnavailable } from '../core/errors.js';
 import { LayerService } from '../core/layer-service.js';
 import { openDatabase } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
@@ -36,9 +37,11 @@ export default fp<{ config: Config }>(
       const { orphanBlobs } = await layers.recover();
       if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
     } catch (err) {
-      // Serve anyway: the health route reports the outage, and publishes answer with the cloud's service error.
-      app.log.error({ err }, `the blob store cannot be reached: ${(err as Error).message}`);
-      console.error(`strata: WARNING: the blob store cannot be reached: ${(err as Error).message}`);
+      // An unreachable MinIO is an outage, not a misconfiguration: serve anyway; the health route reports it and
+      // publishes answer with the cloud's service error until it is back. Anything else stops the start.
+      if (!(err instanceof BlobStoreUnavailable)) throw err;
+      app.log.error({ err }, err.message);
+      console.error(`strata: WARNING: ${err.message}`);
     }
     app.decorate('config', config);
     app.decorate('layers', layers);

@@ -103,10 +103,14 @@ export class MinioBlobStore implements BlobStore {
   async sweep(isReferenced: (key: string) => boolean): Promise<number> {
     await this.ensureReady();
     const orphans: string[] = [];
-    const listing = this.client.listObjectsV2(this.bucket, this.prefix, true);
-    for await (const item of listing as AsyncIterable<{ name?: string }>) {
-      const key = item.name?.slice(this.prefix.length);
-      if (key && !isReferenced(key)) orphans.push(item.name!);
+    try {
+      const listing = this.client.listObjectsV2(this.bucket, this.prefix, true);
+      for await (const item of listing as AsyncIterable<{ name?: string }>) {
+        const key = item.name?.slice(this.prefix.length);
+        if (key && !isReferenced(key)) orphans.push(item.name!);
+      }
+    } catch (err) {
+      throw unavailable(this.endpoint, err);
     }
     if (orphans.length > 0) await this.call(() => this.client.removeObjects(this.bucket, orphans));
     return orphans.length;
