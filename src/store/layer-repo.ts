@@ -198,10 +198,8 @@ export class LayerRepo {
 
   /** The version's grants and revision; `revision` is null before the first grant. */
   getPolicy(ref: LayerRef, version: number): { grants: Grant[]; revision: string | null } | undefined {
-    const key = this.versionKey(ref, version);
-    if (!key) return undefined;
-    const revision = (this.stmts.policyRevision.get(key) as { policy_revision: string | null }).policy_revision;
-    return { grants: (this.stmts.grants.all(key) as GrantRow[]).map(toGrant), revision };
+    const found = this.versionKey(ref, version);
+    return found && { grants: this.grantsOf(found.key), revision: found.revision };
   }
 
   /**
@@ -215,14 +213,14 @@ export class LayerRepo {
     change: (current: { grants: Grant[]; revision: string | null }) => { add?: Grant; removeId?: string },
   ): AccessPolicy | undefined {
     return this.db.transaction(() => {
-      const key = this.versionKey(ref, version);
-      if (!key) return undefined;
-      const current = this.getPolicy(ref, version)!;
-      const { add, removeId } = change(current);
+      const found = this.versionKey(ref, version);
+      if (!found) return undefined;
+      const { key } = found;
+      const { add, removeId } = change({ grants: this.grantsOf(key), revision: found.revision });
       if (add) this.stmts.insertGrant.run({ ...key, ...add });
       if (removeId !== undefined) this.stmts.deleteGrant.run({ ...key, statementId: removeId });
       this.stmts.setPolicyRevision.run({ ...key, revision: newRevision });
-      return { grants: (this.stmts.grants.all(key) as GrantRow[]).map(toGrant), revision: newRevision };
+      return { grants: this.grantsOf(key), revision: newRevision };
     }).immediate();
   }
 
@@ -244,10 +242,18 @@ export class LayerRepo {
     return this.stmts.getSetting.get(key) as string;
   }
 
-  private versionKey(ref: LayerRef, version: number): { layerId: number; version: number } | undefined {
+  /** The version's row key and policy revision, if the version exists. */
+  private versionKey(
+    ref: LayerRef, version: number,
+  ): { key: { layerId: number; version: number }; revision: string | null } | undefined {
     const layer = this.stmts.layerId.get(ref) as { id: number } | undefined;
     if (!layer) return undefined;
-    const exists = this.stmts.policyRevision.get({ layerId: layer.id, version });
-    return exists ? { layerId: layer.id, version } : undefined;
+    const key = { layerId: layer.id, version };
+    const row = this.stmts.policyRevision.get(key) as { policy_revision: string | null } | undefined;
+    return row && { key, revision: row.policy_revision };
+  }
+
+  private grantsOf(key: { layerId: number; version: number }): Grant[] {
+    return (this.stmts.grants.all(key) as GrantRow[]).map(toGrant);
   }
 }

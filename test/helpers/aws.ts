@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { LambdaClient, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
 import { expect, vi } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
 import { inPieces, mergeHeaders, sendRaw } from './http.js';
 import { makeZip } from './zips.js';
 
@@ -274,4 +275,16 @@ export async function expectNoResidue(
 ): Promise<void> {
   await vi.waitFor(async () => expect(await stagingFiles(t.dataDir)).toEqual([]), { timeout: 3000, interval: 25 });
   expect((await blobFiles(t)).sort()).toEqual([...blobsBefore].sort());
+}
+
+/** A Strata for a test file and an SDK client pointed at it. */
+export async function startAwsApp(): Promise<{ t: TestApp; client: LambdaClient }> {
+  const t = await startTestApp();
+  return { t, client: lambdaClient(t.url) };
+}
+
+/** Stops what startAwsApp started (and any further clients), even if it only half started. */
+export async function stopAwsApp(t: TestApp | undefined, ...clients: (LambdaClient | undefined)[]): Promise<void> {
+  for (const c of clients) c?.destroy();
+  await t?.close();
 }

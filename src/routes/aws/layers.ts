@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LayerVersion } from '../../core/model.js';
 import { contentUrl } from '../content.js';
+import { firstValues } from '../query.js';
 import { parseLayerArn } from './arn.js';
 import { layerRefOf } from './caller.js';
 import { InvalidParameterValueException, MESSAGES, ResourceNotFoundException } from './errors.js';
@@ -68,8 +69,7 @@ export default async function layerRoutes(app: FastifyInstance) {
 
   // One path, two operations: `find=LayerVersion` selects GetLayerVersionByArn, in any query order (§1.0).
   app.get<{ Querystring: { find?: unknown } }>('/layers', { schema: listOrFindSchema() }, (request, reply) => {
-    const find = Array.isArray(request.query.find) ? (request.query.find as unknown[])[0] : request.query.find;
-    if (find === 'LayerVersion') {
+    if (firstValues(request.query).find === 'LayerVersion') {
       return serve(app, 'GetLayerVersionByArn', async (input, ctx) => {
         const arn = parseLayerArn(input.Arn);
         // `arn:aws:lambda:::awslayer:NAME` passes the model pattern but names no layer a user can publish.

@@ -6,6 +6,7 @@
  * - a version label that is not a number → no operation matches (AccessDeniedException, as AWS answers).
  */
 import { z } from 'zod';
+import { firstValues } from '../query.js';
 import type { AwsOperation } from './operations.js';
 import { NULL_ELEMENT_CONSTRAINT, SCHEMAS, type AwsInput } from './schemas.js';
 import { AccessDeniedException, InvalidRequestContentException, MESSAGES, ValidationException } from './errors.js';
@@ -110,12 +111,5 @@ function jsonKind(value: unknown): string {
 function pick(values: Record<string, unknown>, schema: z.ZodObject | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(schema?.shape ?? {})) if (Object.hasOwn(values, key)) out[key] = values[key];
-  return out;
-}
-
-/** A repeated query parameter counts once, by its first value. */
-function firstValues(query: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries((query as Record<string, unknown>) ?? {})) out[k] = Array.isArray(v) ? v[0] : v;
   return out;
 }

@@ -29,6 +29,14 @@ declare module 'fastify' {
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
 /** FC 3.0 request ids look like `1-64e70cf1-5cbef92ea8fc8c42899cf5d1`; FC 2.0's are UUIDs. */
+/** Gives the response a new request id header (FC 3.0 also sends it as x-acs-request-id) and returns the id. */
+function stampRequestId(api: FcApiVersion, reply: FastifyReply): string {
+  const id = newRequestId(api);
+  reply.header('x-fc-request-id', id);
+  if (isFc3(api)) reply.header('x-acs-request-id', id);
+  return id;
+}
+
 function newRequestId(api: FcApiVersion): string {
   if (!isFc3(api)) return randomUUID();
   return `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
@@ -39,9 +47,7 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   const maxCode = config.fc.maxCodeBytes;
   app.decorateRequest('fcRequestId', '');
   app.addHook('onRequest', async (request, reply) => {
-    request.fcRequestId = newRequestId(api);
-    reply.header('x-fc-request-id', request.fcRequestId);
-    if (isFc3(api)) reply.header('x-acs-request-id', request.fcRequestId);
+    request.fcRequestId = stampRequestId(api, reply);
   });
   // Handlers parse their input with the route schemas and FC's error wording; responses are checked against
   // their schemas on the way out.
@@ -94,9 +100,7 @@ function sendError(api: FcApiVersion, request: FastifyRequest, reply: FastifyRep
  * has run, so the request id is made here.
  */
 export function fcFrameworkError(api: FcApiVersion, err: Error, reply: FastifyReply) {
-  const requestId = newRequestId(api);
-  reply.header('x-fc-request-id', requestId);
-  if (isFc3(api)) reply.header('x-acs-request-id', requestId);
+  const requestId = stampRequestId(api, reply);
   const wire = new InvalidArgument(MESSAGES.badPath(err.message));
   return reply.status(wire.status).type('application/json').send(wire.body(api, requestId));
 }

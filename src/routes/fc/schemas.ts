@@ -3,6 +3,7 @@
  * the 2021 SDK and Terraform send `Code`, the others `code` (§2.3).
  */
 import { z } from 'zod';
+import { firstValues } from '../query.js';
 import { InvalidArgument, MESSAGES } from './errors.js';
 import { FC_RUNTIMES, MAX_RUNTIMES } from './runtimes.js';
 
@@ -70,13 +71,6 @@ function foldKeys(obj: Record<string, unknown>, known: readonly string[]): Recor
     }
     out[canonical] = value;
   }
-  return out;
-}
-
-/** Query values: the first of repeated parameters, as FC reads them. */
-function firstValues(query: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries((query as Record<string, unknown>) ?? {})) out[k] = Array.isArray(v) ? v[0] : v;
   return out;
 }
 

@@ -1,20 +1,13 @@
 /** Concurrent publishes: version numbers are assigned atomically (spec §2 Version). */
 import { GetLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { blobFiles, download, lambdaClient, publish, sha256Base64, smallZip, stagingFiles, uniqueName } from '../../helpers/aws.js';
+import type { TestApp } from '../../helpers/app.js';
+import { blobFiles, download, publish, sha256Base64, smallZip, stagingFiles, uniqueName, startAwsApp, stopAwsApp } from '../../helpers/aws.js';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 describe('concurrency', () => {
   it('PublishLayerVersion: 32 parallel publishes to one layer get versions exactly 1..32', async () => {

@@ -4,10 +4,11 @@ import {
   DeleteLayerVersionCommand, GetLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
   ACCOUNT, REGION, blobFiles, blobKeyOf, download, expectAwsError, lambdaClient, notFoundBody, publish, rawOf,
   uniqueName, userErrorBody,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 import { makeZip } from '../../helpers/zips.js';
 
@@ -16,15 +17,8 @@ const NOT_FOUND = 'The resource you requested does not exist.';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 const del = (LayerName: string, VersionNumber: number) => client.send(new DeleteLayerVersionCommand({ LayerName, VersionNumber }));
 

@@ -4,21 +4,14 @@ import {
   ListLayersCommand, ListLayerVersionsCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { download, lambdaClient, publish, rawOf, smallZip, stagingFiles, uniqueName } from '../../helpers/aws.js';
+import type { TestApp } from '../../helpers/app.js';
+import { download, lambdaClient, publish, rawOf, smallZip, stagingFiles, uniqueName, startAwsApp, stopAwsApp } from '../../helpers/aws.js';
 import { makeZip } from '../../helpers/zips.js';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 function withoutLocation(body: Record<string, any>) {
   const { Location: _location, ...content } = body.Content;

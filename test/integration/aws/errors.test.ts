@@ -3,22 +3,16 @@ import {
   DeleteLayerVersionCommand, GetLayerVersionCommand, ListLayersCommand, ListLayerVersionsCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  UUID_V4, errorOf, lambdaClient, publish, rawOf, rawRequest, uniqueName, type RawResponse,
+  UUID_V4, errorOf, publish, rawOf, rawRequest, uniqueName, type RawResponse,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 function expectAccessDenied(res: RawResponse) {
   expect(res.status).toBe(403);

@@ -4,9 +4,10 @@ import {
   type ListLayerVersionsCommandInput,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
   ACCOUNT, CREATED_DATE, REGION, expectValidationError, expectValidationLines, lambdaClient, publish, rawOf, uniqueAccount, uniqueName,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 
 const LIST_RUNTIMES =
@@ -32,15 +33,8 @@ const ITEM_KEYS = ['CompatibleArchitectures', 'CompatibleRuntimes', 'CreatedDate
 let t: TestApp;
 let client: LambdaClient;
 const clients: LambdaClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  for (const c of [client, ...clients]) c?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client, ...clients));
 
 /** A client in a fresh account: ListLayers there sees only what the test publishes. */
 function isolatedClient(): { c: LambdaClient; account: string } {

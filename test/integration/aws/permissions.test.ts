@@ -7,10 +7,11 @@ import {
   GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  ACCOUNT, REGION, UUID, expectAwsError, expectValidationError, lambdaClient, notFoundBody, publish, rawOf, uniqueName,
+  ACCOUNT, REGION, UUID, expectAwsError, expectValidationError, notFoundBody, publish, rawOf, uniqueName,
   userErrorBody,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 
 const REVISION_MISMATCH =
@@ -19,15 +20,8 @@ const NO_POLICY = 'No policy is associated with the given resource.';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 const versionArn = (name: string, v: number) => `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:${name}:${v}`;
 

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import {
   blobFiles, expectAwsError, expectNoResidue, inPieces, lambdaClient, publish, rawRequest, sha256Base64, uniqueName,
   userErrorBody,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 import { emptyZip, makeZip, notAZip, zipBomb, zipWithLyingSize } from '../../helpers/zips.js';
 
@@ -16,15 +17,8 @@ const COULD_NOT_UNZIP = 'Could not unzip uploaded file. Please check your file, 
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 /** Publishes v1 of a fresh layer, runs `refuse`, checks nothing was left behind and the next publish is v2. */
 async function afterRefusal(app: TestApp, c: LambdaClient, refuse: (name: string) => Promise<unknown>): Promise<void> {

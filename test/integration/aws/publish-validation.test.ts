@@ -4,23 +4,17 @@
  */
 import { PublishLayerVersionCommand, type LambdaClient, type Runtime } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
-  blobFiles, expectAwsError, expectNoResidue, expectValidationError, expectValidationLines, lambdaClient, publish,
+  blobFiles, expectAwsError, expectNoResidue, expectValidationError, expectValidationLines, publish,
   rawRequest, smallZip, uniqueName, type RawResponse,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 const PUBLISH_RUNTIMES =
   '[nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, ' +

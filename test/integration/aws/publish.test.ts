@@ -5,20 +5,14 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import {
   ACCOUNT, CREATED_DATE, DEFAULT_ACCOUNT, REGION, download, inPieces, lambdaClient, publish, rawOf, rawRequest,
   sha256Base64, smallZip, uniqueName,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 import { makeZip } from '../../helpers/zips.js';
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 describe('PublishLayerVersion', () => {
   it('PublishLayerVersion: returns 201 with every field of the new version', async () => {

@@ -1,10 +1,11 @@
 /** GetLayerVersion and GetLayerVersionByArn (spec §1.0, §3.2, §3.3). */
 import { GetLayerVersionByArnCommand, GetLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
 import {
   ACCOUNT, CREATED_DATE, REGION, download, expectAwsError, expectValidationError, lambdaClient, notFoundBody, publish,
   rawOf, rawRequest, sha256Base64, uniqueName, userErrorBody,
+  startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
 import { makeZip } from '../../helpers/zips.js';
 
@@ -16,15 +17,8 @@ const ARN_PATTERN =
 
 let t: TestApp;
 let client: LambdaClient;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  client = lambdaClient(t.url);
-});
-afterAll(async () => {
-  client?.destroy();
-  await t?.close();
-});
+beforeAll(async () => ({ t, client } = await startAwsApp()));
+afterAll(() => stopAwsApp(t, client));
 
 const layerArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:${name}`;
 

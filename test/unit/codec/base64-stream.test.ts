@@ -1,18 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Base64Error, Base64StreamDecoder, decodeBase64Strict } from '../../../src/codec/base64-stream.js';
-
-/** Deterministic PRNG (mulberry32), so failures are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectPositionedError, fixedPieces, prng, randomPieces, splitAt } from '../../helpers/pieces.js';
 
 /** Feeds `text` in the given pieces; returns the decoded bytes (throws what the decoder throws). */
 function decodePieces(pieces: readonly string[]): Buffer {
@@ -21,34 +10,6 @@ function decodePieces(pieces: readonly string[]): Buffer {
   for (const p of pieces) out.push(decoder.push(p));
   out.push(decoder.end());
   return Buffer.concat(out);
-}
-
-function splitAt(text: string, cuts: readonly number[]): string[] {
-  const pieces: string[] = [];
-  let prev = 0;
-  for (const c of cuts) {
-    pieces.push(text.slice(prev, c));
-    prev = c;
-  }
-  pieces.push(text.slice(prev));
-  return pieces;
-}
-
-function fixedPieces(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
-}
-
-function randomPieces(text: string, rand: () => number, maxPiece: number): string[] {
-  const pieces: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const n = Math.floor(rand() * maxPiece); // zero-length pieces included on purpose
-    pieces.push(text.slice(i, i + n));
-    i += n;
-  }
-  return pieces;
 }
 
 /** Every way of feeding `text` this test suite tries. */
@@ -62,17 +23,8 @@ function allFeedings(text: string, seed = 1): string[][] {
 }
 
 function expectBase64Error(fn: () => unknown, message?: RegExp, position?: number): Base64Error {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(Base64Error);
-  const err = caught as Base64Error;
+  const err = expectPositionedError(Base64Error, fn, message, position);
   expect(err).toBeInstanceOf(Error);
-  if (message) expect(err.message).toMatch(message);
-  if (position !== undefined) expect(err.position).toBe(position);
   return err;
 }
 

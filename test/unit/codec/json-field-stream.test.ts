@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Base64StreamDecoder } from '../../../src/codec/base64-stream.js';
 import { JsonDuplicateFieldError, JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../../../src/codec/json-field-stream.js';
+import { expectPositionedError, fixedPieces, prng, randomPieces } from '../../helpers/pieces.js';
 
 type Path = readonly string[];
 
@@ -9,18 +10,6 @@ const AWS: Path = ['Content', 'ZipFile'];
 const FC: Path = ['Code', 'zipFile'];
 const FC_LOWER: Path = ['code', 'zipFile'];
 const ALL: Path[] = [AWS, FC, FC_LOWER];
-
-/** Deterministic PRNG (mulberry32), so failures are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   document: unknown;
@@ -50,21 +39,8 @@ function run(
   return { document, captured, texts };
 }
 
-function fixedChunks(buf: Buffer, size: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
-  return out;
-}
-
-function randomChunks(buf: Buffer, rand: () => number, maxChunk: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < buf.length; ) {
-    const n = Math.floor(rand() * (maxChunk + 1)); // zero-length chunks included on purpose
-    out.push(buf.subarray(i, i + n));
-    i += n;
-  }
-  return out;
-}
+const fixedChunks = (buf: Buffer, size: number): Buffer[] => fixedPieces(buf, size);
+const randomChunks = (buf: Buffer, rand: () => number, maxChunk: number): Buffer[] => randomPieces(buf, rand, maxChunk + 1);
 
 /** Every way of feeding a small document this suite tries. */
 function allFeedings(buf: Buffer, seed = 1): Buffer[][] {
@@ -120,17 +96,7 @@ function checkAllFeedings(text: string, capture: readonly Path[] = ALL): Outcome
 }
 
 function expectSyntaxError(fn: () => unknown, message?: RegExp, position?: number): JsonSyntaxError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(JsonSyntaxError);
-  const err = caught as JsonSyntaxError;
-  if (message) expect(err.message).toMatch(message);
-  if (position !== undefined) expect(err.position).toBe(position);
-  return err;
+  return expectPositionedError(JsonSyntaxError, fn, message, position);
 }
 
 describe('JsonFieldStream', () => {
