@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import cloudViews from './plugins/cloud-views.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
 import services from './plugins/services.js';
 import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   await app.register(openapi);
   await app.register(services, { config });
+  await app.register(cloudViews);
   await app.register(healthRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
