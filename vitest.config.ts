@@ -36,7 +36,8 @@ export default defineConfig({
                 include: integration,
                 // The README's client examples are about clients, not storage: once is enough. one-backend/ holds
                 // tests that choose their own backend (fs symlinks, an unreachable MinIO): once is enough too.
-                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/one-backend/**'],
+                // The console's browser tests are about the page: once is enough too.
+                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/one-backend/**', 'test/integration/console/browser.test.ts'],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
               },

@@ -49,7 +49,8 @@ function renderScopes() {
         const selected = current && current.cloud === s.cloud && current.account === s.account && current.region === s.region;
         return h('li', {},
           h('a', { href: hashOf(s), class: 'scope', 'aria-current': selected ? 'page' : undefined },
-            h('span', { class: 'scope-name' }, `${s.account} · ${s.region}`),
+            h('span', { class: 'scope-name' }, s.account), ' ',
+            h('span', { class: 'scope-region' }, s.region), ' ',
             h('span', { class: 'scope-count' }, `${s.layers} layer${s.layers === 1 ? '' : 's'}, ${s.versions} version${s.versions === 1 ? '' : 's'}`)));
       })));
   });
@@ -104,7 +105,12 @@ async function show(route, { focus } = {}) {
     if (route.version !== undefined) {
       await renderVersion($('version-detail'), route, cloudInfo(route.cloud), {
         announce,
-        deleted: (message) => { announce(message); refresh({ ...route, version: undefined }, true); },
+        deleted: async (message) => {
+          announce(message);
+          // Back to the layer, or to the scope when that was its last version.
+          const left = await get(`${layerPath(route, route.name)}/versions`).then((r) => r.versions.length, () => 0);
+          refresh(left > 0 ? { ...route, version: undefined } : { ...route, name: undefined, version: undefined }, true);
+        },
         changed: (message) => { announce(message); show(route); },
       });
     }
