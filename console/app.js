@@ -58,39 +58,72 @@ function renderScopes() {
   replace($('open-cloud'), state.overview.clouds.map((c) => h('option', { value: c.cloud }, c.title)));
 }
 
-async function renderLayers(route, focus) {
+/**
+ * A table of one page of items, with a "Show more" button while there are more pages: the next page is appended,
+ * and the focus moves to its first row's link.
+ */
+function pagedTable(caption, headings, page, row, more, label) {
+  const body = h('tbody', {}, page.items.map(row));
+  const button = h('button', { type: 'button', class: 'more' }, label);
+  let next = page.next;
+  button.hidden = next === null;
+  button.addEventListener('click', async () => {
+    try {
+      const got = await more(next);
+      const rows = got.items.map(row);
+      body.append(...rows);
+      next = got.next;
+      button.hidden = next === null;
+      rows[0]?.querySelector('a')?.focus();
+    } catch (err) {
+      announce(err.message);
+    }
+  });
+  return [
+    h('table', {}, h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), body),
+    button,
+  ];
+}
+
+async function renderLayers(route) {
   const info = cloudInfo(route.cloud);
   $('layers-title').textContent = `Layers in ${info?.title ?? route.cloud}`;
   $('scope-line').textContent = `Account ${route.account}, region ${route.region}`;
-  const { layers, next } = await get(`${scopePath(route)}${route.start ? `?start=${encodeURIComponent(route.start)}` : ''}`);
-  if (layers.length === 0) {
+  const load = async (start) => {
+    const { layers, next } = await get(`${scopePath(route)}${start ? `?start=${encodeURIComponent(start)}` : ''}`);
+    return { items: layers, next };
+  };
+  const page = await load();
+  if (page.items.length === 0) {
     replace($('layer-list'), h('p', {}, 'No layers here yet. Publish one with the form.'));
-  } else {
-    replace($('layer-list'), h('table', {},
-      h('caption', { class: 'visually-hidden' }, 'Layers, by name'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Latest'),
-        h('th', { scope: 'col' }, 'Published'), info?.access === 'acl' && h('th', { scope: 'col' }, 'ACL'))),
-      h('tbody', {}, layers.map((l) => h('tr', { 'aria-current': route.name === l.name ? 'true' : undefined },
-        h('td', {}, h('a', { href: hashOf({ ...route, name: l.name, version: undefined }) }, l.name)),
-        h('td', { class: 'num' }, String(l.latestVersion)),
-        h('td', { class: 'nowrap' }, when(l.createdAt)),
-        info?.access === 'acl' && h('td', {}, l.isPublic ? 'public' : 'private'))))),
-      next && h('p', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); show({ ...route, start: next }, { focus }); } }, 'More layers')));
+    return;
   }
+  const acl = info?.access === 'acl';
+  replace($('layer-list'), pagedTable('Layers, by name', ['Name', 'Latest', 'Published', acl && 'ACL'].filter(Boolean), page,
+    (l) => h('tr', { 'aria-current': route.name === l.name ? 'true' : undefined },
+      h('td', {}, h('a', { href: hashOf({ ...route, name: l.name, version: undefined }) }, l.name)),
+      h('td', { class: 'num' }, String(l.latestVersion)),
+      h('td', { class: 'nowrap' }, when(l.createdAt)),
+      acl && h('td', {}, l.isPublic ? 'public' : 'private')),
+    load, 'Show more layers'));
 }
 
 async function renderVersions(route) {
   $('layer-title').textContent = `Versions of ${route.name}`;
-  const { versions } = await get(`${layerPath(route, route.name)}/versions`);
-  replace($('version-list'), h('table', {},
-    h('caption', { class: 'visually-hidden' }, `Versions of ${route.name}, newest first`),
-    h('thead', {}, h('tr', {}, ['Version', 'Published', 'Size', 'Description', 'Runtimes'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, versions.map((v) => h('tr', { 'aria-current': route.version === v.version ? 'true' : undefined },
+  const load = async (start) => {
+    const { versions, next } = await get(`${layerPath(route, route.name)}/versions${start ? `?start=${start}` : ''}`);
+    return { items: versions, next };
+  };
+  replace($('version-list'), pagedTable(`Versions of ${route.name}, newest first`,
+    ['Version', 'Published', 'Size', 'Description', 'Runtimes'], await load(),
+    (v) => h('tr', { 'aria-current': route.version === v.version ? 'true' : undefined },
       h('td', { class: 'nowrap' }, h('a', { href: hashOf({ ...route, version: v.version }) }, `Version ${v.version}`)),
       h('td', { class: 'nowrap' }, when(v.createdAt)),
       h('td', { class: 'num' }, bytes(v.size)),
       h('td', {}, v.description ?? ''),
-      h('td', {}, (v.compatibleRuntimes ?? []).join(', ')))))));
+      h('td', {}, (v.compatibleRuntimes ?? []).join(', '))),
+    load, 'Show more versions'));
 }
 
 async function show(route, { focus } = {}) {
@@ -98,7 +131,7 @@ async function show(route, { focus } = {}) {
   renderScopes();
   showPublishFor(cloudInfo(route.cloud), route);
   try {
-    await renderLayers(route, focus);
+    await renderLayers(route);
     $('layer-section').hidden = route.name === undefined;
     $('version-section').hidden = route.version === undefined;
     if (route.name !== undefined) await renderVersions(route);

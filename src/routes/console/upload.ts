@@ -87,10 +87,12 @@ async function read(
     if (step.done) throw new ConsoleError(400, 'NoContent', 'Choose a zip file to upload.');
     const part = expectFile(step.value, 'zip');
     const staged = await stageStream(content(part), request.server.layers.staging, opts.maxZippedBytes);
-    const rest = await parts.next();
-    if (!rest.done) {
+    try {
+      const rest = await parts.next();
+      if (!rest.done) throw new ConsoleError(400, 'UnexpectedPart', 'Send the zip file last, and only one.');
+    } catch (err) {
       await staged.discard();
-      throw new ConsoleError(400, 'UnexpectedPart', 'Send the zip file last, and only one.');
+      throw err;
     }
     return { meta, staged };
   }

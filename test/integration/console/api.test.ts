@@ -183,6 +183,34 @@ describe(`console API (${BACKEND})`, () => {
     expect(await staged()).toEqual([]);
   });
 
+  it('PublishConsoleVersion: a client that goes away mid-upload leaves nothing staged and no version', async () => {
+    for (const content of ['zip', 'folder'] as const) {
+      const socket = await openSocket(t.url);
+      const part = content === 'zip' ? 'name="zip"; filename="l.zip"' : 'name="file"; filename="python%2Fa.py"';
+      socket.write(`POST ${new URL(versions(AWS, `gone-${content}`)).pathname}?content=${content} HTTP/1.1\r\nHost: x\r\n` +
+        'X-Strata-Console: 1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n' +
+        `--b\r\nContent-Disposition: form-data; ${part}\r\n\r\n${'x'.repeat(5000)}`);
+      await expect.poll(async () => (await staged()).length).toBe(1);
+      socket.destroy();
+      await expect.poll(staged).toEqual([]);
+      expect((await consoleCall(versions(AWS, `gone-${content}`))).json.code).toBe('LayerNotFound');
+    }
+  });
+
+  it('ListConsoleVersions / ListConsoleLayers: pages of 50, newest version first, `next` where the next page starts', async () => {
+    const zip = await makeZip({ 'a.txt': 'a' });
+    for (let i = 0; i < 52; i++) await uploadZip(versions(FC, 'paged'), zip);
+    const first = await consoleCall(versions(FC, 'paged'));
+    expect(first.json.versions.map((v: any) => v.version)).toEqual(Array.from({ length: 50 }, (_, i) => 52 - i));
+    expect(first.json.next).toBe(2);
+    const second = await consoleCall(`${versions(FC, 'paged')}?start=2`);
+    expect([second.json.versions.map((v: any) => v.version), second.json.next]).toEqual([[2, 1], null]);
+    const layers = await consoleCall(`${t.url}/_strata/console/api/fc/${FC.account}/${FC.region}/layers`);
+    expect([layers.json.layers.map((l: any) => [l.name, l.latestVersion]), layers.json.next]).toEqual([
+      [['folder', 1], ['paged', 52]], null,
+    ]);
+  });
+
   it('DeleteConsoleVersion: deletes the version and its content; a second delete says it is gone', async () => {
     const { json } = await uploadZip(versions(AWS, 'doomed'), await makeZip({ 'a.txt': 'a' }));
     const keys = await t.listBlobKeys();

@@ -18,6 +18,7 @@ import { readEntries } from '../../helpers/zip-entries.js';
 
 const ONE = { account: '111111111111', region: 'us-east-1' };
 const TWO = { account: '222222222222', region: 'eu-west-1' };
+const MANY = { account: '444444444444', region: 'us-west-2' };
 const FC_ACCOUNT = '1234567890123456';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
 
@@ -40,6 +41,12 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
     await create23(fc23(t.url, { accessKeyId: 'AK1' }), 'fc-one', await fcZip());
     await create23(fc23(t.url, { accessKeyId: 'AK2' }), 'fc-two', await fcZip());
     await create23(fc, 'fc-default', await fcZip());
+    // More layers than one page (50) holds.
+    const many = lambdaClient(t.url, { accessKeyId: MANY.account, region: MANY.region });
+    for (let i = 0; i < 52; i += 13) {
+      await Promise.all(Array.from({ length: 13 }, (_, j) => publish(many, `layer-${String(i + j).padStart(2, '0')}`)));
+    }
+    many.destroy();
   });
   afterAll(async () => {
     await browser?.close();
@@ -73,6 +80,7 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
       '000000000000\nus-east-1\n0 layers, 0 versions',
       '111111111111\nus-east-1\n1 layer, 1 version',
       '222222222222\neu-west-1\n2 layers, 3 versions',
+      '444444444444\nus-west-2\n52 layers, 52 versions',
     ]);
     expect(await fcGroup.getByRole('link').allInnerTexts()).toEqual([
       '111\ncn-hangzhou\n1 layer, 1 version',
@@ -94,6 +102,19 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
     await page.getByLabel('Region', { exact: true }).fill('ap-south-1');
     await page.getByRole('button', { name: 'Open' }).click();
     await expect.poll(() => page.locator('#layer-list').innerText()).toBe('No layers here yet. Publish one with the form.');
+    await page.close();
+  });
+
+  it('console: long lists come a page at a time; "Show more layers" appends the next page and takes the focus', async () => {
+    const page = await open(`#/aws/${MANY.account}/${MANY.region}`);
+    const names = () => page.locator('#layer-list tbody tr td:first-child').allInnerTexts();
+    await expect.poll(names).toHaveLength(50);
+    expect((await names())[49]).toBe('layer-49');
+    await page.getByRole('button', { name: 'Show more layers' }).click();
+    await expect.poll(names).toHaveLength(52);
+    expect((await names()).slice(48)).toEqual(['layer-48', 'layer-49', 'layer-50', 'layer-51']);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('layer-50');
+    expect(await page.getByRole('button', { name: 'Show more layers' }).isHidden()).toBe(true);
     await page.close();
   });
 
