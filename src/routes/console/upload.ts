@@ -14,7 +14,7 @@
  */
 import type { MultipartFile, Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { RequestTimedOut, ZippedTooLarge } from '../../core/errors.js';
+import { DomainError, RequestTimedOut, ZippedTooLarge } from '../../core/errors.js';
 import { stageFolder, type FolderFile } from '../../core/folder-zip.js';
 import { DRAIN_LIMIT, stageStream } from '../../core/ingest.js';
 import type { Cloud, LayerVersionMeta } from '../../core/model.js';
@@ -72,7 +72,7 @@ async function read(
     },
   });
   // Parts tick the clock by their size on the wire, roughly; file contents tick it by their bytes.
-  const parts = clock.race(source, (p) => clock.tick(p.type === 'file' ? p.filename.length : String(p.value).length))[Symbol.asyncIterator]();
+  const parts = clock.race(fromParser(source), (p) => clock.tick(p.type === 'file' ? p.filename.length : String(p.value).length))[Symbol.asyncIterator]();
   const fields = new Map<string, string[]>();
   let step = await parts.next();
   for (; !step.done && step.value.type === 'field' && META_FIELDS.has(step.value.fieldname); step = await parts.next()) {
@@ -81,7 +81,7 @@ async function read(
   }
   const meta = metaOf(fields);
   checkMeta(meta);
-  const content = (file: MultipartFile) => clock.race(file.file, (chunk) => clock.tick(chunk.length));
+  const content = (file: MultipartFile) => clock.race(fromParser<Buffer>(file.file), (chunk) => clock.tick(chunk.length));
 
   if (opts.content === 'zip') {
     if (step.done) throw new ConsoleError(400, 'NoContent', 'Choose a zip file to upload.');
@@ -118,6 +118,19 @@ async function read(
     maxUnzippedBytes: opts.maxUnzippedBytes,
   });
   return { meta, staged };
+}
+
+/**
+ * The parser's own failures (busboy's "Unexpected end of multipart data", "Boundary not found"…) are the client's
+ * malformed body, not Strata's fault; Fastify's and the plugin's errors carry a status and stay as they are.
+ */
+async function* fromParser<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (err) {
+    if (err instanceof DomainError || err instanceof ConsoleError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+    throw new ConsoleError(400, 'MalformedForm', `The upload is not a well-formed multipart/form-data body: ${(err as Error).message}.`);
+  }
 }
 
 function metaOf(fields: Map<string, string[]>): LayerVersionMeta {

@@ -161,7 +161,18 @@ describe(`console API (${BACKEND})`, () => {
     expect(await refused(consoleCall(`${versions(AWS, 'kind')}?content=tar`, 'POST'))).toEqual([
       400, 'InvalidRequest', 'content: Invalid option: expected one of "zip"|"folder".',
     ]);
-    for (const name of ['text', 'empty', 'big', 'escape', 'none']) {
+    const raw = async (contentType: string, body: string) => {
+      const res = await fetch(`${versions(AWS, 'raw')}?content=zip`, { method: 'POST', headers: { 'X-Strata-Console': '1', 'Content-Type': contentType }, body });
+      return [res.status, ...Object.values((await res.json()) as object)];
+    };
+    expect(await raw('multipart/form-data', 'abc')).toEqual([
+      400, 'MalformedForm', 'The upload is not a well-formed multipart/form-data body: Multipart: Boundary not found.',
+    ]);
+    expect(await raw('multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="zip"; filename="a"\r\n\r\nPK')).toEqual([
+      400, 'MalformedForm', 'The upload is not a well-formed multipart/form-data body: Part terminated early due to unexpected end of multipart data.',
+    ]);
+    expect(await raw('multipart/form-data; boundary=x', '')).toEqual([400, 'NoContent', 'Choose a zip file to upload.']);
+    for (const name of ['text', 'empty', 'big', 'escape', 'none', 'raw']) {
       expect((await consoleCall(`${versions(AWS, name)}`)).json.code, name).toBe('LayerNotFound');
     }
     expect(await staged()).toEqual([]);
