@@ -34,8 +34,8 @@ export default defineConfig({
               test: {
                 name: 'minio',
                 include: integration,
-                // The README's client examples are about clients, not storage: once is enough.
-                exclude: ['test/integration/readme-examples.test.ts'],
+                // The README's examples and the Java/Go SDK runs are about clients, not storage: once is enough.
+                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/clients/**'],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
               },
