@@ -31,23 +31,23 @@ type object = map[string]any
 func main() {
 	ctx := context.Background()
 	report := object{}
-	zipPath := "layer.zip"
-	if len(os.Args) > 1 {
-		zipPath = os.Args[1]
-	}
+
+	// README go-aws begin
 	endpoint := os.Getenv("STRATA_ENDPOINT")
 	if endpoint == "" {
 		endpoint = "http://localhost:4588"
 	}
-
-	// README go-aws begin
+	zipPath := "layer.zip"
+	if len(os.Args) > 1 {
+		zipPath = os.Args[1]
+	}
 	cfg, err := config.LoadDefaultConfig(ctx,
 		config.WithRegion("us-east-1"),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
 	)
 	check(err)
 	client := lambda.NewFromConfig(cfg, func(o *lambda.Options) {
-		o.BaseEndpoint = aws.String(endpoint) // e.g. http://localhost:4588
+		o.BaseEndpoint = aws.String(endpoint)
 	})
 	zip, err := os.ReadFile(zipPath)
 	check(err)

@@ -32,8 +32,8 @@ public final class FcLayers {
 
   public static void main(String[] args) throws Exception {
     Report report = new Report();
-    URI strata = URI.create(System.getenv().getOrDefault("STRATA_ENDPOINT", "http://localhost:4588"));
     // README java-fc begin
+    URI strata = URI.create(System.getenv().getOrDefault("STRATA_ENDPOINT", "http://localhost:4588"));
     // The Tea SDKs take the endpoint as host:port, and the scheme as the protocol.
     Client fc = new Client(new Config()
         .setAccessKeyId("test").setAccessKeySecret("test")
