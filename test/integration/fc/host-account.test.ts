@@ -5,7 +5,6 @@
  * connection, because the test machine need not resolve `<digits>.localhost` (README, "Hosts with the account").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostAccountOf } from '../../../src/routes/fc/caller.js';
 import type { TestApp } from '../../helpers/app.js';
 import { TF_ZIP, expectRawFc3Error, rawRequest, startFcApp, uniqueName } from '../../helpers/fc.js';
 
@@ -64,22 +63,5 @@ describe('a Host with the account prefix', () => {
       code: 'AccessDenied',
       message: `the access key 'testAccessKeyId' belongs to account '${ACCOUNT}', not to account '7777777777777777' named by the Host`,
     });
-  });
-});
-
-describe('hostAccountOf', () => {
-  it.each([
-    ['1234567890123456.localhost:4588', '1234567890123456'],
-    ['1234567890123456.cn-hangzhou.fc.aliyuncs.com', '1234567890123456'],
-    ['1234567890123456.strata', '1234567890123456'],
-    ['localhost:4588', undefined],
-    ['127.0.0.1:4588', undefined],
-    ['127.0.0.1', undefined],
-    ['[::1]:4588', undefined],
-    ['strata:4588', undefined],
-    ['abc123.localhost', undefined],
-    [undefined, undefined],
-  ])('hostAccountOf(%s) is %s', (host, account) => {
-    expect(hostAccountOf(host)).toBe(account);
   });
 });
