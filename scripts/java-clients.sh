@@ -18,7 +18,7 @@ OUT="$CACHE_ROOT/java-clients/$hash"
 if [ ! -f "$OUT/classpath.txt" ] || ! tr ':' '\n' < "$OUT/classpath.txt" | while read -r jar; do [ -f "$jar" ] || exit 1; done; then
   echo "java clients: building $SRC (cached in $OUT)" >&2
   rm -rf "$OUT"
-  args=(-B -q -f "$SRC/pom.xml" "-Dmaven.repo.local=$CACHE_ROOT/m2" "-Dclients.build.dir=$OUT" compile)
+  args=(-B -q -Dstyle.color=never -f "$SRC/pom.xml" "-Dmaven.repo.local=$CACHE_ROOT/m2" "-Dclients.build.dir=$OUT" compile)
   # Offline first: it needs no registry once the repository holds everything.
   if ! mvn -o "${args[@]}" >/dev/null 2>&1; then
     rm -rf "$OUT"
