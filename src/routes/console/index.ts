@@ -1,6 +1,6 @@
 /**
- * The web console, under /_strata/console/: a page (console/ at the package root: HTML, CSS and JavaScript, no
- * framework, nothing fetched from elsewhere) and the JSON API it uses under /_strata/console/api/. Built on the
+ * The web console, under /_strata/console/: a page (web/: HTML, CSS and JavaScript, no framework, nothing fetched
+ * from elsewhere) and the JSON API it uses under /_strata/console/api/. Built on the
  * layer service like the dialects, and on the views the dialects register (plugins/cloud-views.ts) for what each
  * cloud returns and refuses.
  *
@@ -29,6 +29,11 @@ export interface ConsoleOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export default async function consoleRoutes(app: FastifyInstance, opts: ConsoleOptions) {
+  // Every console route is counted and logged as the console's, under its operation id.
+  app.addHook('onRoute', (route) => {
+    const operation = (route.schema as { operationId?: string } | undefined)?.operationId;
+    route.config = { ...route.config, surface: 'console', ...(operation && { operation }) };
+  });
   await app.register(multipart);
   if (opts.preHandler) app.addHook('preHandler', opts.preHandler);
   app.addHook('onRequest', async (request) => {

@@ -1,10 +1,10 @@
-/** The console page and its assets, read once from console/ at the package root (the same place from src/ and dist/). */
+/** The console page and its assets, read once from web/ next to this module (the build copies it into dist/). */
 import { readdir, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
-const ASSET_DIR = new URL('../../../console/', import.meta.url);
+const ASSET_DIR = new URL('./web/', import.meta.url);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
