@@ -310,6 +310,12 @@ describe(`console API (${BACKEND})`, () => {
     });
   });
 
+  it('console: its requests are counted in the metrics as the console\'s, by operation', async () => {
+    const text = await (await fetch(`${t.url}/_strata/metrics`)).text();
+    expect(text).toMatch(/^strata_requests_total\{surface="console",operation="PublishConsoleVersion",status="201"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^strata_requests_total\{surface="console",operation="GetConsoleOverview",status="200"\} 1$/m);
+  });
+
   it('GetConsolePage: the page and its files, served with a policy that allows nothing from elsewhere', async () => {
     const redirect = await fetch(`${t.url}/_strata/console`, { redirect: 'manual' });
     expect([redirect.status, redirect.headers.get('location')]).toEqual([308, '/_strata/console/']);
