@@ -44,7 +44,10 @@ const DOMAIN_WORDS: { [C in DomainErrorCode]: Worded<Extract<AnyDomainError, { c
   ContentGivenTwice: () => ({ status: 400, message: 'The upload carries its content twice.' }),
   InvalidContentEncoding: (e) => ({ status: 400, message: `The content is not encoded properly: ${e.detail}.` }),
   ZippedTooLarge: (e) => ({ status: 413, message: `The zip is larger than this cloud accepts: at most ${bytesText(e.limit)}.` }),
-  NotAZip: (e) => ({ status: 400, message: `This is not a zip file that can be unzipped (${e.detail}). Choose a .zip file, or upload a folder.` }),
+  NotAZip: (e) => ({
+    status: 400,
+    message: `This is not a zip file that can be unzipped. Choose a .zip file, or upload a folder. (In detail: ${e.detail.replace(/\.$/, '')}.)`,
+  }),
   EmptyZip: () => ({ status: 400, message: 'There is nothing in it: a layer needs at least one file.' }),
   UnzippedTooLarge: (e) => ({ status: 413, message: `Unzipped, the content would reach ${bytesText(e.limit)}, more than this cloud accepts.` }),
   ChecksumMismatch: (e) => ({ status: 400, message: `The content's CRC-64 is ${e.actual}, not ${e.expected} as given.` }),

@@ -124,8 +124,8 @@ describe(`console API (${BACKEND})`, () => {
     const zip = await makeZip({ 'a.txt': 'a' });
     expect(await refused(uploadZip(versions(AWS, 'text'), Buffer.from('just some text, not a zip')))).toEqual([
       400, 'NotAZip',
-      'This is not a zip file that can be unzipped (not a valid zip: End of central directory record signature not found. ' +
-        'Either not a zip file, or file is truncated.). Choose a .zip file, or upload a folder.',
+      'This is not a zip file that can be unzipped. Choose a .zip file, or upload a folder. (In detail: not a valid zip: ' +
+        'End of central directory record signature not found. Either not a zip file, or file is truncated.)',
     ]);
     expect(await refused(uploadZip(versions(AWS, 'empty'), await emptyZip()))).toEqual([
       400, 'EmptyZip', 'There is nothing in it: a layer needs at least one file.',
@@ -150,7 +150,7 @@ describe(`console API (${BACKEND})`, () => {
       400, 'InvalidLayer', "invalid layer name '9lives': it must be 1 to 128 characters of letters, digits, '_' and '-', and start with a letter or '_'",
     ]);
     expect(await refused(uploadFolder(versions(AWS, 'escape'), [{ path: '../outside', content: 'x' }]))).toEqual([
-      400, 'NotAZip', "This is not a zip file that can be unzipped (the folder's file '../outside' has no usable relative path). Choose a .zip file, or upload a folder.",
+      400, 'NotAZip', "This is not a zip file that can be unzipped. Choose a .zip file, or upload a folder. (In detail: the folder's file '../outside' has no usable relative path.)",
     ]);
     expect(await refused(uploadFolder(versions(AWS, 'none'), []))).toEqual([
       400, 'EmptyZip', 'There is nothing in it: a layer needs at least one file.',

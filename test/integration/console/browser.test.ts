@@ -128,11 +128,25 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
     await page.getByLabel('Zip file', { exact: true }).setInputFiles(await fileOf('from-zip.zip', zip));
     await page.getByLabel('Description (optional)').fill('published in the browser');
     await page.getByLabel('python3.12', { exact: true }).check();
+    // Every text the progress line shows, as it changes.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      const line = document.getElementById('progress-text')!;
+      new MutationObserver(() => seen.push(line.textContent ?? '')).observe(line, { childList: true, characterData: true, subtree: true });
+    });
     await page.getByRole('button', { name: 'Publish' }).click();
-    await page.waitForFunction(() => Number((document.getElementById('publish-progress') as HTMLProgressElement).value) >= 20);
-    expect(await page.locator('#progress-text').innerText()).toMatch(/^[\d.]+ (KiB|MiB) of 3\.0 MiB \(\d+%\)$/);
+    await page.waitForFunction(() => {
+      const value = Number((document.getElementById('publish-progress') as HTMLProgressElement).value);
+      return value >= 20 && value < 100 && /\(\d+%\)$/.test(document.getElementById('progress-text')!.textContent ?? '');
+    });
     await screenshot(page, '2-upload-progress');
     await expect.poll(() => page.locator('#status').innerText(), { timeout: 20_000 }).toBe('Published version 1 of from-zip.');
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    const percents = seen.map((text) => /^[\d.]+ (?:bytes|KiB|MiB) of 3\.0 MiB \((\d+)%\)$/.exec(text)?.[1]).filter((p) => p !== undefined).map(Number);
+    expect(percents.filter((p) => p > 0 && p < 100).length, seen.join(' | ')).toBeGreaterThanOrEqual(2);
+    expect([...percents].sort((a, b) => a - b)).toEqual(percents);
+    expect(seen.at(-1)).toBe('Uploaded; Strata is checking and storing it…');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     expect(await page.locator('#version-title').innerText()).toBe('from-zip, version 1');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('version-title');
@@ -233,8 +247,11 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
     await expect.poll(() => page.locator('[data-acl]').innerText()).toBe('Public (acl 1): every account can use every version of this layer.');
     expect((await fc.getLayerVersion('fc-folder', '1')).body!.acl).toBe('1');
     await screenshot(page, '5-version-fc-public');
-    await page.getByRole('button', { name: 'Make private' }).click();
+    await page.getByRole('button', { name: 'Make private' }).focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#status').innerText()).toBe('fc-folder is now private.');
+    // The button is drawn anew; the focus is kept at the top of its section, not dropped.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('access-title');
     expect((await fc.getLayerVersion('fc-folder', '1')).body!.acl).toBe('0');
     await page.close();
   });
@@ -247,8 +264,8 @@ describe.skipIf(!haveChromium)('console in a browser', () => {
     const error = page.locator('#publish-error');
     await error.waitFor();
     expect(await error.innerText()).toBe(
-      'Not published: This is not a zip file that can be unzipped (not a valid zip: End of central directory record signature ' +
-        'not found. Either not a zip file, or file is truncated.). Choose a .zip file, or upload a folder.',
+      'Not published: This is not a zip file that can be unzipped. Choose a .zip file, or upload a folder. (In detail: not a ' +
+        'valid zip: End of central directory record signature not found. Either not a zip file, or file is truncated.)',
     );
     expect(await error.getAttribute('role')).toBe('alert');
     await screenshot(page, '6-refused');

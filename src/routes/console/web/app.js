@@ -138,13 +138,19 @@ async function show(route, { focus } = {}) {
     if (route.version !== undefined) {
       await renderVersion($('version-detail'), route, cloudInfo(route.cloud), {
         announce,
+        // Each change is announced once the page shows its outcome.
         deleted: async (message) => {
-          announce(message);
           // Back to the layer, or to the scope when that was its last version.
           const left = await get(`${layerPath(route, route.name)}/versions`).then((r) => r.versions.length, () => 0);
-          refresh(left > 0 ? { ...route, version: undefined } : { ...route, name: undefined, version: undefined }, true);
+          await refresh(left > 0 ? { ...route, version: undefined } : { ...route, name: undefined, version: undefined }, true);
+          announce(message);
         },
-        changed: (message) => { announce(message); show(route); },
+        changed: async (message) => {
+          await show(route);
+          // The control that was used is drawn anew: the focus goes to the top of its section.
+          $('access-title')?.focus();
+          announce(message);
+        },
       });
     }
     if (focus) $(route.version !== undefined ? 'version-title' : route.name !== undefined ? 'layer-title' : 'layers-title').focus();
@@ -195,9 +201,9 @@ async function start() {
   setupPublish({
     route: () => state.route,
     cloud: () => cloudInfo(state.route.cloud),
-    published: (detail) => {
+    published: async (detail) => {
+      await refresh({ cloud: detail.cloud, account: detail.account, region: detail.region, name: detail.name, version: detail.version }, true);
       announce(`Published version ${detail.version} of ${detail.name}.`);
-      refresh({ cloud: detail.cloud, account: detail.account, region: detail.region, name: detail.name, version: detail.version }, true);
     },
   });
   const route = parseHash() ?? defaultRoute();

@@ -102,7 +102,7 @@ function policySection(detail, ctx) {
     }
   });
   return h('section', { 'aria-labelledby': 'access-title', class: 'access' },
-    h('h3', { id: 'access-title' }, 'Who may use this version'),
+    h('h3', { id: 'access-title', tabindex: '-1' }, 'Who may use this version'),
     grants,
     policy.document && h('details', {},
       h('summary', {}, 'Policy document, as GetLayerVersionPolicy returns it'),
@@ -115,7 +115,7 @@ function aclSection(detail, ctx) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const makePublic = !detail.isPublic;
   return h('section', { 'aria-labelledby': 'access-title', class: 'access' },
-    h('h3', { id: 'access-title' }, 'Who may use this layer'),
+    h('h3', { id: 'access-title', tabindex: '-1' }, 'Who may use this layer'),
     h('p', { 'data-acl': detail.isPublic ? 'public' : 'private' }, detail.isPublic
       ? 'Public (acl 1): every account can use every version of this layer.'
       : `Private (acl 0): only account ${detail.account} can use this layer's versions.`),
