@@ -9,12 +9,15 @@ import { openDatabase } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
 import { StagingArea } from '../store/staging.js';
+import type { ObjectService } from '../core/object-service.js';
+import { createObjectService, startSweeping } from './object-services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     layers: LayerService;
     blobBackend: BlobBackend;
+    objects: ObjectService;
   }
 }
 
@@ -28,9 +31,12 @@ export default fp<{ config: Config }>(
     const db = openDatabase(join(config.dataDir, 'strata.sqlite'));
     app.addHook('onClose', async () => db.close());
     const repo = new LayerRepo(db);
-    const backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
+    const instanceId = repo.setting('instance-id', () => randomBytes(8).toString('hex'));
+    const backend = createBlobBackend(config, instanceId);
     const staging = new StagingArea(join(config.dataDir, 'staging'));
-    const layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
+    const objects = createObjectService(config, db, repo, staging, instanceId);
+    // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
+    const layers = new LayerService(repo, backend.store, objects.guardSource(backend.sources), staging, config.linkTtlSeconds);
     await staging.reset();
     try {
       await backend.init();
@@ -43,9 +49,12 @@ export default fp<{ config: Config }>(
       app.log.error({ err }, err.message);
       console.error(`strata: WARNING: ${err.message}`);
     }
+    const stopSweeping = startSweeping(objects, app.log);
+    app.addHook('onClose', stopSweeping);
     app.decorate('config', config);
     app.decorate('layers', layers);
     app.decorate('blobBackend', backend);
+    app.decorate('objects', objects);
   },
   { name: 'strata-services' },
 );
