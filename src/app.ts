@@ -9,6 +9,7 @@ import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import ossDialect, { isOssRequest, ossFrameworkError } from './routes/oss/index.js';
 
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
@@ -19,6 +20,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     forceCloseConnections: true,
     // Requests refused before routing (e.g. a malformed percent-encoding) still answer in their dialect.
     frameworkErrors: (err, request, reply) => {
+      if (isOssRequest(request.raw)) return ossFrameworkError(err, request, reply);
       const fc = FC_API_VERSIONS.find((v) => request.url.startsWith(`/${v}/`));
       if (fc) return fcFrameworkError(fc, err, reply);
       if (request.url.startsWith('/2018-10-31/')) return awsFrameworkError(reply);
@@ -35,6 +37,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(docsRoutes);
   await app.register(awsDialect, { prefix: '/2018-10-31' });
   for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
+  // The object endpoint shares the port: its routes match OSS requests only, whatever their path.
+  await app.register(ossDialect);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ message: `Strata serves no ${request.method} ${request.url.split('?')[0]}` }),
   );
