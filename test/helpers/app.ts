@@ -37,6 +37,8 @@ export interface TestApp {
   putSourceObject(bucket: string, key: string, body: Buffer, opts?: { versioned?: boolean }): Promise<{ versionId?: string }>;
   /** The keys of every blob in the blob store, whichever backend holds them. */
   listBlobKeys(): Promise<string[]>;
+  /** Makes an empty user bucket (a MinIO bucket, or a directory of `<dataDir>/buckets`). */
+  createBucket(bucket: string): Promise<void>;
 }
 
 /** Starts Strata on a free loopback port with a fresh data directory (or the one given). */
@@ -72,6 +74,14 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
       const root = join(dataDir, 'blobs');
       const shards = await readdir(root).catch(() => []);
       return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
+    },
+    async createBucket(bucket) {
+      if (config.minio) {
+        const client = minioClient(config.minio);
+        if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+        return;
+      }
+      await mkdir(join(dataDir, 'buckets', bucket), { recursive: true });
     },
     async putSourceObject(bucket, key, body, opts = {}) {
       if (config.minio) {
