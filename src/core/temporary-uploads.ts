@@ -62,8 +62,8 @@ export class TemporaryUploads {
   /** Credentials for one upload into the caller's part of the temporary bucket. */
   issue(account: string, now = Date.now()): TemporaryGrant {
     const accessKeyId = KEY_PREFIX + randomToken(24);
-    // Whole seconds: the expiry is reported to the second.
-    const expiresAt = (Math.floor(now / 1000) + this.settings.credentialTtlSeconds) * 1000;
+    // Whole seconds (the expiry is reported to the second), rounded up: good for at least the TTL.
+    const expiresAt = (Math.ceil(now / 1000) + this.settings.credentialTtlSeconds) * 1000;
     const claims: TokenClaims = { accessKeyId, account, bucket: this.bucket, keyPrefix: `${account}/`, expiresAt };
     return {
       bucket: this.bucket,
