@@ -14,18 +14,11 @@ import { $23, fc23, type FC23Client } from '../../helpers/fc.js';
 import { sendRaw } from '../../helpers/http.js';
 import { aliError, aliOss, ossRaw, type AliOss } from '../../helpers/oss.js';
 import { makeZip } from '../../helpers/zips.js';
+import { crc64Reference } from '../../helpers/crc64-reference.js';
 
 const uid = () => randomBytes(4).toString('hex');
 const md5Hex = (b: Buffer) => createHash('md5').update(b).digest('hex').toUpperCase();
-/** Computed independently of Strata: CRC-64/XZ, bit by bit. */
-function crc64(bytes: Buffer): string {
-  let crc = 0xffffffffffffffffn;
-  for (const byte of bytes) {
-    crc ^= BigInt(byte);
-    for (let i = 0; i < 8; i++) crc = crc & 1n ? (crc >> 1n) ^ 0xc96c5795d7870f42n : crc >> 1n;
-  }
-  return (crc ^ 0xffffffffffffffffn).toString();
-}
+const crc64 = crc64Reference;
 
 describe(`OSS endpoint through ali-oss (${BACKEND})`, () => {
   let t: TestApp;
