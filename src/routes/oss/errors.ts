@@ -86,6 +86,9 @@ export class MethodNotAllowed extends OssError {
 export class InvalidRange extends OssError {
   readonly status = 416;
 }
+export class RequestTimeout extends OssError {
+  readonly status = 400;
+}
 export class InternalError extends OssError {
   readonly status = 500;
 }
@@ -110,6 +113,7 @@ export const MESSAGES = {
   methodNotAllowed: 'The specified method is not allowed against this resource.',
   notImplemented: (what: string) => `${what} is not implemented by Strata's OSS endpoint, which serves PutObject, GetObject, HeadObject and DeleteObject.`,
   invalidRange: 'The requested range cannot be satisfied',
+  requestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
   internal: 'We encountered an internal error. Please try again.',
 };
 

@@ -12,15 +12,18 @@
  * Client quirks: ali-oss with an IP endpoint names the bucket nowhere (the security token does); HEAD errors carry
  * their XML in x-oss-err, which ali-oss and oss2 read.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { BucketError } from '../../core/buckets.js';
-import { BlobStoreUnavailable } from '../../core/errors.js';
+import { BlobStoreUnavailable, RequestTimedOut } from '../../core/errors.js';
 import { authorize } from './access.js';
 import { isOssRequest } from './addressing.js';
 import { acceptEverySignature, type SignatureVerifier } from './auth.js';
-import { InternalError, InvalidObjectName, MethodNotAllowed, MESSAGES, OssError, fromBucketError } from './errors.js';
+import {
+  InternalError, InvalidObjectName, MethodNotAllowed, MESSAGES, OssError, RequestTimeout, fromBucketError,
+} from './errors.js';
 import { objectHandlers } from './objects.js';
+import { ossRefusals } from './refusals.js';
+import { newRequestId } from './request-id.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,13 +35,9 @@ const CONSTRAINT = 'ossRequest';
 /** How much of a refused upload is still read, so that the client, still sending, sees the answer. */
 const DRAIN_LIMIT = 128 * 1024 * 1024;
 
-/** OSS request ids: 24 upper-case hex digits, time first (`57ABD896CCB80C366955****`, doc 32005). */
-function newRequestId(): string {
-  return (Math.floor(Date.now() / 1000).toString(16) + randomBytes(8).toString('hex')).toUpperCase().padStart(24, '0');
-}
-
 export default async function ossDialect(app: FastifyInstance, opts: { verifySignature?: SignatureVerifier } = {}) {
   const verifySignature = opts.verifySignature ?? acceptEverySignature;
+  app.refusals.add(ossRefusals());
   app.addConstraintStrategy({
     name: CONSTRAINT,
     // Derived for OSS requests only, and then nothing but this plugin's routes match.
@@ -63,6 +62,7 @@ export default async function ossDialect(app: FastifyInstance, opts: { verifySig
     let wire: OssError;
     if (err instanceof OssError) wire = err;
     else if (err instanceof BucketError) wire = fromBucketError(err);
+    else if (err instanceof RequestTimedOut) wire = new RequestTimeout(MESSAGES.requestTimeout);
     else {
       if (!(err instanceof BlobStoreUnavailable)) request.log.error({ err }, 'unexpected error');
       wire = new InternalError(MESSAGES.internal);

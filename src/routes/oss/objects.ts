@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ObjectInfo } from '../../core/buckets.js';
+import { guardBody } from '../body-guard.js';
 import { objectNameProblem } from './addressing.js';
 import type { Access } from './access.js';
 import { FileAlreadyExists, InvalidDigest, InvalidObjectName, MESSAGES, NotImplemented } from './errors.js';
@@ -36,7 +37,9 @@ export function objectHandlers(app: FastifyInstance): Record<'PUT' | 'GET' | 'HE
       if (request.headers['x-oss-forbid-overwrite'] === 'true' && (await exists(app, target.bucket, key))) {
         throw new FileAlreadyExists(MESSAGES.fileAlreadyExists);
       }
-      const info = await objects.put(target.bucket, key, request.raw, opts);
+      const { bodyTimeoutSeconds, minBodyBytesPerSecond } = config.http;
+      const body = guardBody(request.raw, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond });
+      const info = await objects.put(target.bucket, key, body, opts);
       return reply
         .code(200)
         .header('etag', etagOf(info))
