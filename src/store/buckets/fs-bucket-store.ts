@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream, type Stats } from 'node:fs';
-import { copyFile, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { createReadStream, type Stats } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Crc64 } from '../../codec/crc64.js';
 import {
   BucketMissing, ObjectKeyUnusable, type BucketStore, type ByteRange, type NewObject, type ObjectInfo, type StagedObject,
 } from '../../core/buckets.js';
 import { syncDir } from '../blob/fs-blob-store.js';
+import { ConfinedRoot } from '../confined-path.js';
 import { keySegments } from './keys.js';
 import type { ObjectMetaRepo, ObjectMetaRow } from './object-meta-repo.js';
 
@@ -16,12 +17,17 @@ const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
  * With the filesystem backend, buckets are directories and objects files: object `a/b.zip` of bucket `b` is
  * `<dataDir>/buckets/b/a/b.zip`, where publishes by reference read it. Users may also drop files there by hand.
  *
- * A key never leads out of its bucket: keys with empty, `.` or `..` segments are refused (keys.ts), and the walk
- * from the bucket directory to the file refuses symbolic links and files on the way, whatever the directory holds.
+ * A key never leads out of its bucket: keys with empty, `.` or `..` segments are refused (keys.ts). Reads follow
+ * symlinks only as far as they stay inside the buckets directory, as publishes do (confined-path.ts); writes
+ * follow none: the walk from the bucket directory to the file refuses symbolic links and files on the way.
  * Digests and headers of what Strata wrote are kept in SQLite; a file changed by hand is hashed again when read.
  */
 export class FsBucketStore implements BucketStore {
-  constructor(private readonly root: string, private readonly meta: ObjectMetaRepo) {}
+  private readonly confined: ConfinedRoot;
+
+  constructor(private readonly root: string, private readonly meta: ObjectMetaRepo) {
+    this.confined = new ConfinedRoot(root);
+  }
 
   async bucketExists(bucket: string): Promise<boolean> {
     return isBucketName(bucket) && stat(join(this.root, bucket)).then((s) => s.isDirectory(), () => false);
@@ -63,28 +69,38 @@ export class FsBucketStore implements BucketStore {
   }
 
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    const found = await this.locate(bucket, key, false);
-    const st = found && (await lstat(found.file).catch(() => undefined));
-    if (!found || !st?.isFile()) return undefined;
-    return this.infoOf(bucket, key, found.file, st);
+    const opened = await this.openObject(bucket, key);
+    if (!opened) return undefined;
+    try {
+      return await this.infoOf(bucket, key, opened.path, await opened.fh.stat());
+    } finally {
+      await opened.fh.close();
+    }
   }
 
   async read(bucket: string, key: string, range?: ByteRange) {
-    const found = await this.locate(bucket, key, false);
-    if (!found) return undefined;
-    // O_NOFOLLOW: the object itself is never a link to elsewhere.
-    const fh = await open(found.file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
-    if (!fh) return undefined;
+    const opened = await this.openObject(bucket, key);
+    if (!opened) return undefined;
     try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw new Error('not a file');
-      const info = await this.infoOf(bucket, key, found.file, st);
-      const stream = fh.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1024 * 1024 });
+      const info = await this.infoOf(bucket, key, opened.path, await opened.fh.stat());
+      const stream = opened.fh.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1024 * 1024 });
       return { info, stream };
-    } catch {
-      await fh.close();
-      return undefined;
+    } catch (err) {
+      await opened.fh.close();
+      throw err;
     }
+  }
+
+  /**
+   * Readers see what publishes see (FsObjectSource): the file by its real path, symlinks followed only as far
+   * as they stay inside the buckets directory.
+   */
+  private async openObject(bucket: string, key: string) {
+    keySegments(key);
+    await this.bucketDir(bucket);
+    const path = join(this.root, bucket, key);
+    const fh = await this.confined.openFile(path);
+    return fh && { fh, path };
   }
 
   async delete(bucket: string, key: string): Promise<void> {
@@ -122,7 +138,7 @@ export class FsBucketStore implements BucketStore {
 
   private async bucketDir(bucket: string): Promise<string> {
     if (!isBucketName(bucket)) throw new BucketMissing(bucket);
-    const dir = await realpath(join(this.root, bucket)).catch(() => undefined);
+    const dir = await this.confined.resolve(join(this.root, bucket));
     if (!dir || !(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new BucketMissing(bucket);
     return dir;
   }
