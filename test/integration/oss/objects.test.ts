@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
 import { $23, fc23, type FC23Client } from '../../helpers/fc.js';
 import { sendRaw } from '../../helpers/http.js';
+import { sendBytes } from '../../helpers/socket.js';
 import { aliError, aliOss, ossRaw, type AliOss } from '../../helpers/oss.js';
 import { makeZip } from '../../helpers/zips.js';
 import { crc64Reference } from '../../helpers/crc64-reference.js';
@@ -223,6 +224,22 @@ describe(`OSS endpoint through ali-oss (${BACKEND})`, () => {
     const bad = await ossRaw(t.url, `/${bucket}/x.txt`, 'GET', { headers: { authorization: 'OSS no-colon' } });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('<Code>InvalidArgument</Code>');
+  });
+
+  it('PutObject: x-oss-forbid-overwrite: true keeps an existing object, as FileAlreadyExists', async () => {
+    await oss.put('keep.txt', Buffer.from('original'));
+    expect(await aliError(oss.put('keep.txt', Buffer.from('new'), { headers: { 'x-oss-forbid-overwrite': 'true' } })))
+      .toMatchObject({ code: 'FileAlreadyExists', status: 409 });
+    expect((await oss.get('keep.txt')).content.toString()).toBe('original');
+  });
+
+  it('OSS requests: broken HTTP framing is refused in OSS XML, whatever the path', async () => {
+    const got = await sendBytes(t.url, `PUT /2016-08-15/x HTTP/1.1\r\nHost: x\r\nx-oss-date: now\r\nContent-Length: 12abc\r\n\r\nx`);
+    expect(got.status).toBe(400);
+    expect(got.headers['content-type']).toBe('application/xml');
+    expect(got.headers['x-oss-request-id']).toMatch(/^[0-9A-F]{24}$/);
+    expect(got.body).toContain('<Code>InvalidArgument</Code>');
+    expect(got.body).toContain('Invalid character in Content-Length');
   });
 
   it('OSS requests: requests without OSS marks still reach the layer APIs', async () => {
