@@ -1,7 +1,7 @@
 /**
  * `GET /2016-08-15/tempBucketToken`: where FC's big-package flow uploads a package before publishing it from
  * there. @alicloud/fc2 `getTempBucketToken()` calls it, and so does Serverless Devs fc3 `uploadCodeToTmpOss`
- * before every `s layer publish`; both then PUT the zip with ali-oss to `<account>/<objectName>` in `ossBucket`
+ * for every `s layer publish` whose zip differs from the newest version; both then PUT the zip with ali-oss to `<account>/<objectName>` in `ossBucket`
  * and publish with `code.ossBucketName`/`ossObjectName` (docs/specs/fc-layers.md §6.4). FC 3.0 has no such
  * operation: the fc3 component calls the FC 2.0 one. Response shape: fc-go-sdk oss_temp_token.go.
  *
