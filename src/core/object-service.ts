@@ -11,7 +11,7 @@ import {
   BucketMissing, ObjectDigestMismatch, ObjectIncomplete, ObjectMissing, ObjectTooLarge,
   type BucketStore, type ByteRange, type NewObject, type ObjectInfo,
 } from './buckets.js';
-import { SourceObjectMissing } from './errors.js';
+import { SourceObjectMissing, asStorageFull } from './errors.js';
 import type { TemporaryUploads } from './temporary-uploads.js';
 
 export interface PutOptions extends NewObject {
@@ -59,6 +59,8 @@ export class ObjectService {
         { path: file.path, size: digests.size, md5: actual, sha256: digests.sha256, crc64: digests.crc64 },
         { contentType: opts.contentType, metadata: opts.metadata },
       );
+    } catch (err) {
+      throw asStorageFull(err);
     } finally {
       // After a put the file has become the object (a no-op then); after a failure nothing is left.
       await file.discard();
