@@ -6,7 +6,9 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { BlobStoreUnavailable } from '../core/errors.js';
 import { LayerService } from '../core/layer-service.js';
+import { seedFromFile } from '../seed.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
+import { countFailures } from './metrics.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
@@ -47,12 +49,20 @@ export default fp<{ config: Config }>(
       const repo = new LayerRepo(db);
       const instanceId = repo.setting('instance-id', () => randomBytes(8).toString('hex'));
       backend = createBlobBackend(config, instanceId);
+      backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
       const staging = new StagingArea(join(config.dataDir, 'staging'));
       objects = createObjectService(config, db, repo, staging, instanceId);
       // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
       layers = new LayerService(repo, backend.store, objects.guardSource(backend.sources), staging, config.linkTtlSeconds);
       await staging.reset();
       await recover(app, backend, layers);
+      if (config.seed) {
+        const { created, kept } = await seedFromFile(layers, config.seed, {
+          maxBytes: Math.max(config.aws.maxUnzippedBytes, config.fc.maxCodeBytes),
+          maxUnzippedBytes: Math.max(config.aws.maxUnzippedBytes, config.fc.maxUnzippedBytes),
+        });
+        app.log.info({ seed: config.seed, created: created.length, kept: kept.length }, 'seeded');
+      }
       stopSweeping = startSweeping(objects, app.log);
     } catch (err) {
       // A start that fails leaves the directory free for the next one.

@@ -55,8 +55,8 @@ describe('OpenAPI contract', () => {
     );
     expect([...documented].sort()).toEqual([...served].sort());
     // 9 AWS routes (8 paths; GET /layers serves two operations), 7 per FC API version and tempBucketToken
-    // (2016-08-15), 3 of Strata's own.
-    expect(documented.size).toBe(8 + 3 * 7 + 1 + 3);
+    // (2016-08-15), 5 of Strata's own (health, content, openapi, reset, metrics).
+    expect(documented.size).toBe(8 + 3 * 7 + 1 + 5);
     expect(t.app.routeTable.filter((r) => r.endsWith(' /*')).sort()).toEqual(
       ['DELETE /*', 'GET /*', 'HEAD /*', 'OPTIONS /*', 'PATCH /*', 'POST /*', 'PUT /*'],
     );

@@ -6,7 +6,8 @@
  * the admin endpoints and accountConfigs (only FC 2.0's `s cli fc`, whose OSS upload cannot be redirected, reads
  * it) are not served. The temporary-bucket endpoint is (2016-08-15, temp-bucket.ts).
  * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
- * uses; X-Fc-Account-Id naming another account is refused with AccessDenied.
+ * uses; X-Fc-Account-Id, or a Host's `<account-id>.` prefix (Terraform's alicloud provider), naming another
+ * account is refused with AccessDenied.
  * Client quirks: the 2021 SDK and Terraform send `Code`, others `code`; Tea SDKs send chunked bodies; the
  * 2021 SDK reads `codesize` on create; @alicloud/fc2 parses bodies only when Content-Type is application/json.
  */

@@ -74,15 +74,17 @@ export default async function ossDialect(app: FastifyInstance, opts: { verifySig
   });
 
   const handlers = objectHandlers(app);
-  const serve = (method: HTTPMethods | HTTPMethods[], handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    app.route({ method, url: '/*', constraints: { [CONSTRAINT]: 'yes' }, handler });
+  const serve = (
+    method: HTTPMethods | HTTPMethods[], operation: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) => app.route({ method, url: '/*', constraints: { [CONSTRAINT]: 'yes' }, config: { surface: 'oss', operation }, handler });
   const access = (request: FastifyRequest) =>
     authorize(request, { temporary: app.objects.temporary, domains: app.config.oss.domains, verifySignature });
   // HEAD before GET: Fastify would otherwise answer HEAD with its own twin of the GET route.
+  const OPERATIONS = { HEAD: 'HeadObject', GET: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' } as const;
   for (const method of ['HEAD', 'GET', 'PUT', 'DELETE'] as const) {
-    serve(method, (request, reply) => handlers[method](request, reply, access(request)));
+    serve(method, OPERATIONS[method], (request, reply) => handlers[method](request, reply, access(request)));
   }
-  serve(['POST', 'PATCH', 'OPTIONS'], async (request) => {
+  serve(['POST', 'PATCH', 'OPTIONS'], 'Unsupported', async (request) => {
     access(request);
     throw new MethodNotAllowed(MESSAGES.methodNotAllowed).with('Method', request.method).with('ResourceType', 'Object');
   });
