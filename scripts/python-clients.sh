@@ -8,4 +8,4 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/python-requirements.txt -c scripts/python-constraints.txt
-echo "python clients: $("$VENV/bin/python" -m pip freeze | grep -iE "^(boto3|awscli|alibabacloud.fc)" | tr "\n" " ")"
+echo "python clients: $("$VENV/bin/python" -m pip freeze | grep -iE "^(boto3|awscli|alibabacloud.fc|oss2)" | tr "\n" " ")"
