@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { CredentialsError, parseCredentialList, type Credential } from './auth/credentials.js';
 
 /**
  * Configuration, parsed once from the environment and command-line flags.
@@ -41,6 +43,21 @@ const ConfigSchema = z.object({
   STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000),
   // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
   STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824),
+  // Signatures (README "Signatures and access"): off accepts every request as today; verify checks them.
+  STRATA_AUTH: z.enum(['off', 'verify']).default('off'),
+  // `cloud:accessKeyId:secret:account[:sessionToken]` entries, comma-separated; parsed below.
+  STRATA_CREDENTIALS: z.string().default(''),
+  STRATA_CREDENTIALS_FILE: z.string().min(1).optional(),
+  // Both clouds allow 15 minutes between a request's time and the server's (docs/specs/fc-layers.md §4; AWS:
+  // "Signature expired: … (… - 15 min.)" from STS and scratchstack-aws-signature's tests of AWS's texts).
+  STRATA_AUTH_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(900),
+  // "111122223333=o-a1b2c3d4e5,…": the AWS organization of each account, for OrganizationId grants.
+  STRATA_AWS_ORGANIZATIONS: z
+    .string()
+    .regex(/^\s*(\d{12}=o-[a-z0-9]{10,32}\s*(,\s*|$))*$/, 'must be ACCOUNT_ID=o-ORGANIZATION pairs separated by commas')
+    .default(''),
+  // A bearer token for Strata's own administrative routes; unset leaves them open.
+  STRATA_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
@@ -81,6 +98,16 @@ export interface Config {
     maxCodeBytes: number;
     maxUnzippedBytes: number;
   };
+  auth: {
+    mode: 'off' | 'verify';
+    /** STRATA_CREDENTIALS, parsed. */
+    credentials: Credential[];
+    credentialsFile: string | undefined;
+    maxSkewSeconds: number;
+    /** AWS account id → organization id. */
+    awsOrganizations: ReadonlyMap<string, string>;
+    adminToken: string | undefined;
+  };
 }
 
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof ConfigEnv)[];
@@ -116,6 +143,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const c = parsed.data;
+  let credentials: Credential[];
+  try {
+    credentials = parseCredentialList(c.STRATA_CREDENTIALS);
+  } catch (err) {
+    if (err instanceof CredentialsError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
+  if (c.STRATA_CREDENTIALS_FILE !== undefined && !existsSync(c.STRATA_CREDENTIALS_FILE)) {
+    throw new ConfigError(`invalid configuration:\n  STRATA_CREDENTIALS_FILE: ${c.STRATA_CREDENTIALS_FILE} does not exist`);
+  }
+  if (c.STRATA_AUTH === 'verify' && credentials.length === 0 && c.STRATA_CREDENTIALS_FILE === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  STRATA_AUTH=verify needs keys: set STRATA_CREDENTIALS or STRATA_CREDENTIALS_FILE',
+    );
+  }
   return {
     host: c.STRATA_HOST,
     port: c.STRATA_PORT,
@@ -151,14 +193,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     fc: {
       accountId: c.STRATA_FC_ACCOUNT_ID,
       region: c.STRATA_FC_REGION,
-      accessKeys: parseAccessKeys(c.STRATA_FC_ACCESS_KEYS),
+      accessKeys: parsePairs(c.STRATA_FC_ACCESS_KEYS),
       maxCodeBytes: c.STRATA_FC_MAX_CODE_BYTES,
       maxUnzippedBytes: c.STRATA_FC_MAX_UNZIPPED_BYTES,
+    },
+    auth: {
+      mode: c.STRATA_AUTH,
+      credentials,
+      credentialsFile: c.STRATA_CREDENTIALS_FILE,
+      maxSkewSeconds: c.STRATA_AUTH_MAX_SKEW_SECONDS,
+      awsOrganizations: parsePairs(c.STRATA_AWS_ORGANIZATIONS),
+      adminToken: c.STRATA_ADMIN_TOKEN,
     },
   };
 }
 
-function parseAccessKeys(text: string): Map<string, string> {
+function parsePairs(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const pair of text.split(',')) {
     const [key, account] = pair.split('=').map((s) => s.trim());
@@ -201,5 +251,15 @@ export function describeConfig(config: Config): string[] {
     `STRATA_FC_ACCESS_KEYS=${[...config.fc.accessKeys].map(([k, a]) => `${k}=${a}`).join(',') || '(none)'}`,
     `STRATA_FC_MAX_CODE_BYTES=${config.fc.maxCodeBytes}`,
     `STRATA_FC_MAX_UNZIPPED_BYTES=${config.fc.maxUnzippedBytes}`,
+    `STRATA_AUTH=${config.auth.mode}`,
+    ...(config.auth.mode === 'verify'
+      ? [
+          `STRATA_CREDENTIALS=${config.auth.credentials.map((k) => `${k.cloud}:${k.accessKeyId}`).join(',') || '(none)'} (secrets not shown)`,
+          `STRATA_CREDENTIALS_FILE=${config.auth.credentialsFile ?? '(none)'}`,
+          `STRATA_AUTH_MAX_SKEW_SECONDS=${config.auth.maxSkewSeconds}`,
+          `STRATA_AWS_ORGANIZATIONS=${[...config.auth.awsOrganizations].map(([a, o]) => `${a}=${o}`).join(',') || '(none)'}`,
+        ]
+      : []),
+    `STRATA_ADMIN_TOKEN=${config.auth.adminToken === undefined ? '(none: the admin routes are open)' : '(set)'}`,
   ];
 }
