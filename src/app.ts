@@ -3,6 +3,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
 import services from './plugins/services.js';
+import credentials from './plugins/credentials.js';
 import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
 import { FC_API_VERSIONS } from './routes/fc/api-versions.js';
 import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   await app.register(openapi);
   await app.register(services, { config });
+  await app.register(credentials);
   await app.register(healthRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
