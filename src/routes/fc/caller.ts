@@ -19,7 +19,8 @@ export function accessKeyIdOf(authorization: string | undefined): string | undef
 }
 
 /**
- * The caller's account is the one its access key belongs to (STRATA_FC_ACCESS_KEYS, else the default account),
+ * The caller's account is the one its access key belongs to: with signatures verified, its credential's account
+ * (STRATA_FC_ACCESS_KEYS is then not used); otherwise STRATA_FC_ACCESS_KEYS, else the default account,
  * whichever API version it calls, so a layer created through one SDK is seen through the others. A request
  * whose `X-Fc-Account-Id` names another account is refused, as FC refuses a key acting for another account.
  */
@@ -27,8 +28,9 @@ export function callerOf(
   request: FastifyRequest,
   config: { accountId: string; region: string; accessKeys: ReadonlyMap<string, string> },
 ): FcCaller {
-  const accessKeyId = accessKeyIdOf(request.headers.authorization);
-  const account = (accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId;
+  const principal = request.fcPrincipal;
+  const accessKeyId = principal?.accessKeyId ?? accessKeyIdOf(request.headers.authorization);
+  const account = principal?.account ?? ((accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId);
   const claimed = request.headers['x-fc-account-id'];
   if (typeof claimed === 'string' && claimed !== '' && claimed !== account) {
     throw new AccessDenied(
