@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: unit tests once, and every integration test on each blob backend (the filesystem default
- * and MinIO). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
+ * Four projects: unit tests once, every integration test on each blob backend (the filesystem default and MinIO),
+ * and every integration test once more with signature verification on (`verify`). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
  * records its path in .cache/minio-bin. Without it, CI fails; a developer is told which tests did not run.
  */
 const minioBin = existsSync('.cache/minio-bin') ? readFileSync('.cache/minio-bin', 'utf8').trim() : '';
@@ -27,6 +27,12 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'] } },
       { extends: true, test: { name: 'fs', include: integration, env: { STRATA_TEST_BACKEND: 'fs' } } },
+      // Every integration test again with signatures verified (test/helpers/auth.ts), on the filesystem backend: the
+      // clients sign with secrets Strata knows, and what differs with verification on is asserted as such.
+      {
+        extends: true,
+        test: { name: 'verify', include: integration, env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' } },
+      },
       ...(haveMinio
         ? [
             {
