@@ -31,7 +31,13 @@ export default defineConfig({
       // clients sign with secrets Strata knows, and what differs with verification on is asserted as such.
       {
         extends: true,
-        test: { name: 'verify', include: integration, env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' } },
+        test: {
+          name: 'verify',
+          include: integration,
+          // The signature tests turn verification on themselves, and run in `fs`.
+          exclude: ['test/integration/auth/**'],
+          env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' },
+        },
       },
       ...(haveMinio
         ? [
@@ -42,7 +48,7 @@ export default defineConfig({
                 include: integration,
                 // The README's client examples are about clients, not storage: once is enough. one-backend/ holds
                 // tests that choose their own backend (fs symlinks, an unreachable MinIO): once is enough too.
-                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/one-backend/**'],
+                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/one-backend/**', 'test/integration/auth/**'],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
               },

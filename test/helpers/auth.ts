@@ -128,20 +128,54 @@ function queryObject(rawQuery: string): Record<string, string | string[]> {
 /** SigV4 headers (authorization, x-amz-date, x-amz-content-sha256 left out) for a request by hand. */
 export async function sigv4Headers(
   baseUrl: string, method: string, pathAndQuery: string, headers: Record<string, string>, body: Uint8Array | undefined,
-  opts: { accessKeyId: string; region: string; secret?: string },
+  opts: SigV4Options,
 ): Promise<Record<string, string>> {
+  const signed = await signerOf(baseUrl, opts).sign(httpRequestOf(baseUrl, method, pathAndQuery, headers, body), {
+    ...(opts.signingDate && { signingDate: opts.signingDate }),
+  });
+  return signed.headers;
+}
+
+export interface SigV4Options {
+  accessKeyId: string;
+  region: string;
+  secret?: string;
+  sessionToken?: string;
+  /** Default `lambda`. */
+  service?: string;
+  signingDate?: Date;
+}
+
+/** A presigned URL (SigV4 query form) for a GET, valid `expiresIn` seconds from `signingDate` (default now). */
+export async function presignedUrl(baseUrl: string, pathAndQuery: string, opts: SigV4Options & { expiresIn: number }): Promise<string> {
+  const req = await signerOf(baseUrl, opts).presign(httpRequestOf(baseUrl, 'GET', pathAndQuery, {}, undefined), {
+    expiresIn: opts.expiresIn, ...(opts.signingDate && { signingDate: opts.signingDate }),
+  });
+  const query = Object.entries(req.query ?? {})
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(String(x ?? ''))}`))
+    .join('&');
+  return `${baseUrl}${req.path}?${query}`;
+}
+
+function signerOf(baseUrl: string, opts: SigV4Options): SignatureV4 {
+  return new SignatureV4({
+    service: opts.service ?? 'lambda', region: opts.region, sha256: NodeSha256, uriEscapePath: true,
+    credentials: {
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: opts.secret ?? keyFor(baseUrl, 'aws', opts.accessKeyId),
+      ...(opts.sessionToken !== undefined && { sessionToken: opts.sessionToken }),
+    },
+  });
+}
+
+function httpRequestOf(baseUrl: string, method: string, pathAndQuery: string, headers: Record<string, string>, body: Uint8Array | undefined) {
   const url = new URL(baseUrl);
   const q = pathAndQuery.indexOf('?');
-  const signer = new SignatureV4({
-    service: 'lambda', region: opts.region, sha256: NodeSha256,
-    credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secret ?? keyFor(baseUrl, 'aws', opts.accessKeyId) },
-  });
-  const signed = await signer.sign({
+  return {
     method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: q < 0 ? pathAndQuery : pathAndQuery.slice(0, q),
     query: q < 0 ? {} : queryObject(pathAndQuery.slice(q + 1)),
     headers: { host: url.host, ...headers }, body,
-  });
-  return signed.headers;
+  };
 }
 
 const require = createRequire(import.meta.url);
