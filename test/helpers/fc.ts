@@ -57,6 +57,8 @@ export type FC23Client = InstanceType<FC23Ctor>;
 export interface ClientOptions {
   accessKeyId?: string;
   accessKeySecret?: string;
+  /** STS credentials' token (x-acs-security-token, or x-fc-security-token for @alicloud/fc2). */
+  securityToken?: string;
   regionId?: string;
 }
 
@@ -72,6 +74,7 @@ export function fc21(url: string, opts: ClientOptions & { signatureAlgorithm?: '
     new $OpenApi.Config({
       accessKeyId: opts.accessKeyId ?? ACCESS_KEY_ID,
       accessKeySecret: secretOf(url, opts),
+      ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
       endpoint: url.replace(/^http:\/\//, ''),
       protocol: 'http',
       regionId: opts.regionId ?? DEFAULT_REGION,
@@ -87,6 +90,7 @@ export function fc23(url: string, opts: ClientOptions = {}): FC23Client {
     new $OpenApiUtil.Config({
       accessKeyId: opts.accessKeyId ?? ACCESS_KEY_ID,
       accessKeySecret: secretOf(url, opts),
+      ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
       endpoint: url.replace(/^http:\/\//, ''),
       protocol: 'http',
       regionId: opts.regionId ?? DEFAULT_REGION,
@@ -122,6 +126,7 @@ export function fc2(url: string, opts: ClientOptions & { accountId?: string } = 
   return new FC2(opts.accountId ?? DEFAULT_ACCOUNT, {
     accessKeyID: opts.accessKeyId ?? ACCESS_KEY_ID,
     accessKeySecret: secretOf(url, opts),
+    ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
     region: opts.regionId ?? DEFAULT_REGION,
     endpoint: url,
   });
