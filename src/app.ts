@@ -10,6 +10,7 @@ import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import adminRoutes from './routes/admin.js';
 import { Refusals, type ClientError } from './routes/refusals.js';
 
 declare module 'fastify' {
@@ -56,6 +57,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(services, { config });
   await app.register(credentials);
   await app.register(healthRoutes);
+  await app.register(adminRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
   await app.register(awsDialect, { prefix: '/2018-10-31' });

@@ -33,7 +33,7 @@ export const DOCUMENTS: readonly ApiDocument[] = [
   {
     name: 'strata',
     title: "Strata's own routes",
-    description: 'Health, layer downloads and these documents, under /_strata.',
+    description: 'Health, layer downloads, the admin routes and these documents, under /_strata.',
     prefix: '/_strata/',
   },
 ];
