@@ -37,6 +37,7 @@ export default async function adminRoutes(app: FastifyInstance) {
   const guard = requireAdmin(app.config.auth.adminToken);
   const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
   app.get('/_strata/admin/credentials', {
+    config: { surface: 'strata', operation: 'ListCredentials' },
     preHandler: guard,
     schema: {
       tags: ['Strata'],

@@ -1,4 +1,4 @@
-/** The guard of Strata's admin routes (STRATA_ADMIN_TOKEN), on the key listing. */
+/** The guard of Strata's admin routes (STRATA_ADMIN_TOKEN), on the key listing and the reset. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sendRaw } from '../helpers/http.js';
@@ -41,6 +41,15 @@ describe('admin routes', () => {
       ],
     });
     expect(res.text).not.toMatch(/secret|CAIStoken/);
+  });
+
+  it('ResetState: guarded the same way (401 without the token, 200 with it)', async () => {
+    const none = await sendRaw(guarded.url, '/_strata/reset', 'POST', {});
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="strata"');
+    const ok = await sendRaw(guarded.url, '/_strata/reset', 'POST', { authorization: `Bearer ${TOKEN}` });
+    expect(ok.status).toBe(200);
+    expect(ok.json.reset).toEqual({ layers: 0, versions: 0, blobs: 0 });
   });
 
   it('ListCredentials: without STRATA_ADMIN_TOKEN the route is open; health stays open either way', async () => {
