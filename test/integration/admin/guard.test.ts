@@ -1,7 +1,7 @@
 /** The guard of Strata's admin routes (STRATA_ADMIN_TOKEN), on the key listing and the reset. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { sendRaw } from '../helpers/http.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { sendRaw } from '../../helpers/http.js';
 
 const TOKEN = 'admin-token-0123456789';
 
