@@ -57,10 +57,10 @@ async function launch(name: string, how: (port: number, dir: string) => Launch):
   }
 }
 
-export function startStrata(name: string, env: Record<string, string> = {}): Promise<Server> {
+export function startStrata(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
   return launch(name, (port, dir) => ({
     cmd: process.execPath,
-    args: ['dist/server.js'],
+    args: [...nodeArgs, 'dist/server.js'],
     env: { STRATA_DATA_DIR: dir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', ...env },
     probe: '/_strata/health',
   }));

@@ -44,6 +44,9 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
   const parser = new JsonFieldStream({
     capture: opts.contentFields,
     ignoreKeyCase: opts.ignoreKeyCase ?? false,
+    // The strict base64 decoder refuses every character outside its alphabet, so the JSON scanner need not
+    // look for raw control characters in the content first (it still reports them as JSON errors).
+    consumerRejectsControlCharacters: true,
     maxDepth: MAX_DEPTH,
     maxRestBytes: Math.min(MAX_REST_BYTES, opts.maxBodyBytes),
     onData: (path, text) => {
