@@ -6,6 +6,8 @@ export const NAMES = {
   fc: 'Strata, FC path',
   minio: 'Strata, MinIO',
   floor: 'floor',
+  baseline: 'baseline',
+  baselineFc: 'baseline, FC path',
 } as const;
 
 export function printTable(title: string, header: string[], rows: string[][]): void {

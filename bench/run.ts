@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --no-peers] [-- --list-size=N]`: Strata (built, in its own process) side by
- * side with the floor of the work (bench/floor-server.mjs) and the peers from PyPI (moto, ministack), then the
- * ratios of the performance targets. Not a test: the figures depend on the machine, and on what else runs
+ * `npm run bench [-- --quick] [-- --no-peers] [-- --list-size=N] [-- --baseline=DIR]`: Strata (built, in its own
+ * process) side by side with the floor of the work (bench/floor-server.mjs) and the peers from PyPI (moto,
+ * ministack), then the ratios of the performance targets. `--baseline=DIR` adds the Strata built in DIR (a
+ * checkout of another commit, `npm run build` done there) as one more column, for before/after figures. Not a test: the figures depend on the machine, and on what else runs
  * on it; the alternating rounds (bench/compare.ts) keep the ratios meaningful on a shared machine.
  * Layers are zips of random (incompressible) bytes, in pre-encoded bodies.
  */
@@ -18,6 +19,7 @@ import { startFloor, startMinistack, startMoto, startStrata, type Server } from 
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const baseline = args.find((a) => a.startsWith('--baseline='))?.split('=')[1];
 const listSize = Number(args.find((a) => a.startsWith('--list-size='))?.split('=')[1] ?? (quick ? 1_000 : 10_000));
 const plan: Plan = quick
   ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5 }
@@ -75,6 +77,13 @@ async function main() {
     const strata = (await tryStart(NAMES.strata, () => startStrata(NAMES.strata)))!;
     add({ name: NAMES.strata, server: strata, path: awsPath, dialect: 'aws' });
     add({ name: NAMES.fc, server: strata, path: fcPath, dialect: 'fc', sharedProcess: true });
+    if (baseline) {
+      const base = await tryStart(NAMES.baseline, () => startStrata(NAMES.baseline, {}, [], baseline));
+      if (base) {
+        add({ name: NAMES.baseline, server: base, path: awsPath, dialect: 'aws' });
+        add({ name: NAMES.baselineFc, server: base, path: fcPath, dialect: 'fc', sharedProcess: true });
+      }
+    }
     const bin = minioBinary();
     if (bin) {
       const minio = await startMinio(bin);

@@ -57,10 +57,13 @@ async function launch(name: string, how: (port: number, dir: string) => Launch):
   }
 }
 
-export function startStrata(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
+/** A built Strata: this checkout's, or the one in `checkout` (another commit, for before/after figures). */
+export function startStrata(
+  name: string, env: Record<string, string> = {}, nodeArgs: string[] = [], checkout = '.',
+): Promise<Server> {
   return launch(name, (port, dir) => ({
     cmd: process.execPath,
-    args: [...nodeArgs, 'dist/server.js'],
+    args: [...nodeArgs, join(checkout, 'dist/server.js')],
     env: { STRATA_DATA_DIR: dir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', ...env },
     probe: '/_strata/health',
   }));

@@ -1,8 +1,8 @@
 /**
  * Inspection of an uploaded layer zip that is already spooled to disk.
  *
- * The archive is never extracted and never held in memory: yauzl reads it through a small block cache
- * over one file handle (3 × 1 MiB blocks), and entry data is inflated into a sink that only counts bytes
+ * The archive is never extracted and never held in memory (unless the caller has it there already): yauzl
+ * reads it through a small block cache over one file or ZipSource (3 × 1 MiB blocks), and entry data is inflated into a sink that only counts bytes
  * and computes the CRC-32 before discarding them.
  *
  * Two passes over the central directory, each stopping at the first problem:
@@ -76,11 +76,27 @@ const FLAG_DATA_DESCRIPTOR = 0x0008;
 const crc32: (data: Uint8Array, value?: number) => number =
   typeof zlib.crc32 === 'function' ? zlib.crc32 : crc32Fallback;
 
-export async function inspectZip(path: string, limits: ZipLimits): Promise<ZipSummary> {
-  const handle = await openFile(path, 'r');
-  const reader = new BlockCacheReader(handle);
+/** Random access to the archive's bytes: a file the caller has open, say. */
+export interface ZipSource {
+  readonly size: number;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+/** Inspects the zip at a path, in memory, or behind a ZipSource (which the caller keeps open and closes). */
+export async function inspectZip(input: string | Buffer | ZipSource, limits: ZipLimits): Promise<ZipSummary> {
+  let handle: FileHandle | undefined;
+  let source: ZipSource;
+  if (typeof input === 'string') {
+    handle = await openFile(input, 'r');
+    const opened = handle;
+    source = { size: (await opened.stat()).size, read: (b, o, l, p) => opened.read(b, o, l, p) };
+  } else if (Buffer.isBuffer(input)) {
+    source = { size: input.length, read: async (b, o, l, p) => ({ bytesRead: input.copy(b, o, p, Math.min(p + l, input.length)) }) };
+  } else {
+    source = input;
+  }
+  const reader = new BlockCacheReader(source);
   try {
-    await reader.init();
     const summary = await listEntries(reader, limits);
     if (limits.deep ?? true) await verifyEntries(reader, limits);
     return summary;
@@ -88,7 +104,7 @@ export async function inspectZip(path: string, limits: ZipLimits): Promise<ZipSu
     throw classify(err);
   } finally {
     reader.dispose();
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -392,17 +408,14 @@ class ReaderIoError extends Error {
  * two reads per entry; here a 1 MiB block serves thousands of them. The handle belongs to the caller.
  */
 class BlockCacheReader extends yauzl.RandomAccessReader {
-  size = 0;
+  readonly size: number;
   /** In LRU order (most recent last); `data` is set once the block is loaded. */
   private readonly blocks = new Map<number, { loading: Promise<Buffer>; data?: Buffer }>();
   private disposed = false;
 
-  constructor(private readonly handle: FileHandle) {
+  constructor(private readonly source: ZipSource) {
     super();
-  }
-
-  async init(): Promise<void> {
-    this.size = (await this.handle.stat()).size;
+    this.size = source.size;
   }
 
   /** No further reads; the caller then closes the handle (which waits for reads in flight). */
@@ -451,7 +464,7 @@ class BlockCacheReader extends yauzl.RandomAccessReader {
     while (filled < length) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, filled, length - filled, start + filled));
+        ({ bytesRead } = await this.source.read(buffer, filled, length - filled, start + filled));
       } catch (err) {
         throw new ReaderIoError(err);
       }
