@@ -7,6 +7,7 @@ export const NAMES = {
   minio: 'Strata, MinIO',
   floor: 'floor',
   baseline: 'baseline',
+  flagged: 'Strata, --flags',
   baselineFc: 'baseline, FC path',
 } as const;
 

@@ -20,6 +20,8 @@ import { startFloor, startMinistack, startMoto, startStrata, type Server } from 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const baseline = args.find((a) => a.startsWith('--baseline='))?.split('=')[1];
+/** `--flags="--v8-flag ..."`: one more column, this build run with these node flags. */
+const flags = args.find((a) => a.startsWith('--flags='))?.slice('--flags='.length).split(' ').filter(Boolean);
 const listSize = Number(args.find((a) => a.startsWith('--list-size='))?.split('=')[1] ?? (quick ? 1_000 : 10_000));
 const plan: Plan = quick
   ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5 }
@@ -77,6 +79,10 @@ async function main() {
     const strata = (await tryStart(NAMES.strata, () => startStrata(NAMES.strata)))!;
     add({ name: NAMES.strata, server: strata, path: awsPath, dialect: 'aws' });
     add({ name: NAMES.fc, server: strata, path: fcPath, dialect: 'fc', sharedProcess: true });
+    if (flags) {
+      const flagged = await tryStart(NAMES.flagged, () => startStrata(NAMES.flagged, {}, flags));
+      if (flagged) add({ name: NAMES.flagged, server: flagged, path: awsPath, dialect: 'aws' });
+    }
     if (baseline) {
       const base = await tryStart(NAMES.baseline, () => startStrata(NAMES.baseline, {}, [], baseline));
       if (base) {

@@ -96,7 +96,17 @@ function isStrictAsciiRun(run: string, written: number): boolean {
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
+export interface Base64StreamOptions {
+  /**
+   * Decode every push() into one buffer of the decoder's own, reused: what push() returns is then valid only
+   * until the next call. Spares an allocation per call (and the garbage) for callers that copy the bytes out.
+   */
+  reuseOutput?: boolean;
+}
+
 export class Base64StreamDecoder {
+  readonly #reuse: boolean;
+  #output: Buffer | undefined;
   /** Up to 3 characters of an incomplete quantum, each already checked to be plausible. */
   #pending = '';
   /** Characters received so far (including those in #pending). */
@@ -106,6 +116,10 @@ export class Base64StreamDecoder {
   #ended = false;
   /** Once the input has been found invalid, every later call rethrows this error. */
   #error: Base64Error | undefined;
+
+  constructor(opts: Base64StreamOptions = {}) {
+    this.#reuse = opts.reuseOutput ?? false;
+  }
 
   /** Decodes as much of the input seen so far as possible; returns the new bytes (maybe empty). */
   push(text: string): Buffer {
@@ -159,7 +173,7 @@ export class Base64StreamDecoder {
 
     // The held characters of #pending were vetted already: the text alone decides.
     const ascii = isPlainAscii(text);
-    const out = Buffer.allocUnsafe(((head.length + runLen) / 4) * 3);
+    const out = this.#outputFor(((head.length + runLen) / 4) * 3);
     let written = 0;
     if (head.length > 0) {
       written = this.#decodeRun(head, out, 0, start - pending.length, ascii);
@@ -176,6 +190,13 @@ export class Base64StreamDecoder {
     this.#pending = tailLen > 0 ? text.slice(n - tailLen) : '';
     if (tailLen > 0) this.#checkPartial(start + n - tailLen);
     return written === out.length ? out : out.subarray(0, written);
+  }
+
+  /** A buffer of exactly `size` bytes: a fresh one, or (reuseOutput) a view of the decoder's own. */
+  #outputFor(size: number): Buffer {
+    if (!this.#reuse) return Buffer.allocUnsafe(size);
+    if (this.#output === undefined || this.#output.length < size) this.#output = Buffer.allocUnsafe(Math.max(size, 64 << 10));
+    return this.#output.subarray(0, size);
   }
 
   /** Decodes a 4-aligned run into out at offset; returns the number of bytes written. */

@@ -23,17 +23,34 @@ export class StagingArea {
   }
 }
 
-/** Content up to this size is written once, at finish(), and stays readable from memory (see `bytes`). */
+/** Content up to this size is written once, at finish(), and stays readable from memory (see `contentInMemory`). */
 const SMALL = 1 << 20;
 /** Writes wait while more than this is queued for the disk (back-pressure towards the socket). */
 const HIGH_WATER = 1 << 20;
 /** During a large upload, the written part is synced every this many bytes, so finish() has little left to sync. */
 const SYNC_EVERY = 8 << 20;
+/**
+ * Received bytes are copied into blocks of this size, which are reused once written: an upload holds a few
+ * at most, whatever its size, and leaves no garbage buffers behind for the collector (which lets tens of MiB
+ * of dead Buffers pile up before it runs).
+ */
+const BLOCK = 256 << 10;
+/** Written blocks kept for the next uploads. */
+const spare: Buffer[] = [];
+const SPARE_MAX = 8;
+
+function takeBlock(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(BLOCK);
+}
+
+function giveBack(blocks: Buffer[]): void {
+  for (const b of blocks) if (spare.length < SPARE_MAX) spare.push(b);
+}
 
 /**
- * One staged upload. Chunks are queued and written by one writer loop (several at a time, with writev);
- * `finish()` resolves once every byte is written and starts the fsync, which `synced()` awaits: the zip
- * check can read the file meanwhile, through `read()`.
+ * One staged upload. Bytes are copied into blocks; full blocks are written by one writer loop (several at a
+ * time, with writev). `finish()` resolves once every byte is written and starts the fsync, which `synced()`
+ * awaits: the zip check can read the file meanwhile, through `read()`.
  */
 export class StagedFile {
   private readonly digest = new LayerDigest();
@@ -45,9 +62,15 @@ export class StagedFile {
   private discarded = false;
   private moved = false;
   private bytes = 0;
-  /** Received and not yet handed to the disk, and its size; while small, the whole content. */
-  private queue: Buffer[] = [];
+  /** Full blocks not yet written, and their size. */
+  private full: Buffer[] = [];
   private queued = 0;
+  /** The block being filled. */
+  private current: Buffer | undefined;
+  private fill = 0;
+  /** Small content: its blocks and their filled views, kept until discard() for `contentInMemory`. */
+  private kept: Buffer[] = [];
+  private keptViews: Buffer[] = [];
   private writing: Promise<void> | undefined;
   private sinceSync = 0;
   private rangeSync: Promise<void> | undefined;
@@ -62,34 +85,58 @@ export class StagedFile {
     return this.bytes;
   }
 
-  /** The whole content, when it is small enough to have been kept in memory; else undefined. */
+  /** The whole content, after finish(), when it is small enough to have been kept in memory; else undefined. */
   get contentInMemory(): Buffer | undefined {
-    if (this.bytes > SMALL || this.writing !== undefined) return undefined;
-    return this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
+    if (!this.finished || this.bytes > SMALL) return undefined;
+    const views = this.keptViews;
+    return views.length === 1 ? views[0]! : Buffer.concat(views, this.bytes);
   }
 
-  /** Takes a chunk (the caller must not reuse it); resolves at once unless the disk is behind. */
-  async write(chunk: Uint8Array): Promise<void> {
+  /** Copies a chunk in (the caller may reuse it at once). Call ready() before more arrives. */
+  append(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.digest.update(chunk);
     this.bytes += chunk.length;
-    this.queue.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this.queued += chunk.length;
-    if (this.bytes <= SMALL) return;
+    for (let from = 0; from < chunk.length;) {
+      this.current ??= takeBlock();
+      const n = Math.min(chunk.length - from, BLOCK - this.fill);
+      this.current.set(chunk.subarray(from, from + n), this.fill);
+      from += n;
+      this.fill += n;
+      if (this.fill === BLOCK) {
+        this.full.push(this.current);
+        this.queued += BLOCK;
+        this.current = undefined;
+        this.fill = 0;
+      }
+    }
+  }
+
+  /** Resolves at once unless the disk is behind; then once it has caught up. */
+  async ready(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.bytes <= SMALL || this.full.length === 0) return;
     this.writing ??= this.drain();
     while (this.queued > HIGH_WATER && !this.failure) await this.writing;
     if (this.failure) throw this.failure;
   }
 
-  /** Writes what is queued until nothing is; then `writing` is cleared for the next burst. */
+  /** Copies a chunk in and waits for the disk if it is behind. */
+  async write(chunk: Uint8Array): Promise<void> {
+    this.append(chunk);
+    await this.ready();
+  }
+
+  /** Writes full blocks until none is left; then `writing` is cleared for the next burst. */
   private async drain(): Promise<void> {
     try {
       const fh = this.handle ?? (await this.opening);
-      while (this.queue.length > 0) {
-        const chunks = this.queue;
-        this.queue = [];
-        const size = this.queued;
-        await writeAll(fh, chunks, size);
+      while (this.full.length > 0) {
+        const blocks = this.full;
+        this.full = [];
+        const size = blocks.length * BLOCK;
+        await writeAll(fh, blocks, size);
+        giveBack(blocks);
         this.queued -= size;
         this.sinceSync += size;
         if (this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
@@ -112,11 +159,15 @@ export class StagedFile {
     if (this.failure) throw this.failure;
     const fh = this.handle ?? (await this.opening);
     while (this.writing) await this.writing;
-    if (this.queue.length > 0) {
-      // Small content: one write, and the chunks stay for `contentInMemory`.
-      await writeAll(fh, this.queue, this.queued);
-    }
     if (this.failure) throw this.failure;
+    const last = this.current === undefined ? [] : [this.current];
+    const rest = [...this.full, ...last.map((b) => b.subarray(0, this.fill))];
+    if (rest.length > 0) await writeAll(fh, rest, this.queued + this.fill);
+    if (this.bytes <= SMALL) [this.kept, this.keptViews] = [[...this.full, ...last], rest];
+    else giveBack([...this.full, ...last]);
+    this.full = [];
+    this.current = undefined;
+    this.queued = 0;
     this.syncing = (async () => {
       await this.rangeSync;
       await fh.sync();
@@ -125,7 +176,6 @@ export class StagedFile {
     this.finished = this.digest.result();
     return this.finished;
   }
-
   /** Resolves once the file's bytes are on the disk (after finish()). */
   async synced(): Promise<void> {
     if (!this.syncing) throw new Error('StagedFile.synced() before finish()');
@@ -152,8 +202,9 @@ export class StagedFile {
   async discard(): Promise<void> {
     if (this.discarded) return;
     this.discarded = true;
-    this.queue = [];
     await this.writing;
+    giveBack([...this.kept, ...this.full, ...(this.current ? [this.current] : [])]);
+    [this.kept, this.keptViews, this.full, this.current] = [[], [], [], undefined];
     await this.syncing?.catch(() => undefined);
     const fh = await this.opening.catch(() => undefined);
     await fh?.close().catch(() => undefined);
