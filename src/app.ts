@@ -9,10 +9,31 @@ import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import { Refusals, type ClientError } from './routes/refusals.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How each surface answers requests refused below the router (routes/refusals.ts). */
+    refusals: Refusals;
+  }
+}
 
 export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const refusals = new Refusals();
+  const { http: limits } = config;
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // Slow clients are dropped (a head that does not finish, a connection on which nothing moves) while slow but
+    // steady uploads finish: bodies are timed by routes/body-guard.ts, not by a limit on the whole request.
+    http: {
+      headersTimeout: limits.headersTimeoutSeconds * 1000,
+      // How often Node checks heads against headersTimeout (its default, 30 s, would let a head run 30 s late).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutSeconds * 250),
+    },
+    requestTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeoutSeconds * 1000,
+    connectionTimeout: limits.idleTimeoutSeconds * 1000,
+    clientErrorHandler: (err, socket) => refusals.onClientError(err as unknown as ClientError, socket),
     // Layer ARNs arrive as path labels and run well past Fastify's default of 100 characters.
     routerOptions: { maxParamLength: 8192 },
     // Closing (tests, SIGTERM) must not wait for idle keep-alive connections.
@@ -25,6 +46,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       return (reply as FastifyReply).code(400).send({ message: err.message });
     },
   });
+  app.decorate('refusals', refusals);
+  app.server.on('checkExpectation', (req, res) => refusals.onUnmetExpectation(req, res));
   // Strata's own routes validate nothing themselves: their schemas document them and check their responses.
   app.setValidatorCompiler(documentOnly);
   app.setSerializerCompiler(serializerCompiler);

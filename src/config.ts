@@ -31,6 +31,12 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\s*([^=,\s]+=\d+\s*(,\s*|$))*$/, 'must be ACCESS_KEY_ID=ACCOUNT_ID pairs separated by commas')
     .default(''),
+  // Connection limits (README "Configuration"); seconds may be fractions. Body limits after Apache's mod_reqtimeout.
+  STRATA_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
+  STRATA_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
+  STRATA_MIN_BODY_RATE: z.coerce.number().positive().default(500),
+  STRATA_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().default(72),
+  STRATA_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
   // docs/specs/fc-layers.md §2.3: 500 MB per layer package.
   STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000),
   // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
@@ -47,6 +53,14 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
   linkTtlSeconds: number;
+  /** Time limits on connections: see README "Configuration". */
+  http: {
+    headersTimeoutSeconds: number;
+    bodyTimeoutSeconds: number;
+    minBodyBytesPerSecond: number;
+    keepAliveTimeoutSeconds: number;
+    idleTimeoutSeconds: number;
+  };
   blobBackend: 'fs' | 'minio';
   /** Set when blobBackend is minio. */
   minio:
@@ -109,6 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     publicUrl: c.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: c.STRATA_LOG_LEVEL,
     linkTtlSeconds: c.STRATA_LINK_TTL_SECONDS,
+    http: {
+      headersTimeoutSeconds: c.STRATA_HEADERS_TIMEOUT_SECONDS,
+      bodyTimeoutSeconds: c.STRATA_BODY_TIMEOUT_SECONDS,
+      minBodyBytesPerSecond: c.STRATA_MIN_BODY_RATE,
+      keepAliveTimeoutSeconds: c.STRATA_KEEP_ALIVE_TIMEOUT_SECONDS,
+      idleTimeoutSeconds: c.STRATA_IDLE_TIMEOUT_SECONDS,
+    },
     blobBackend: c.STRATA_BLOB_BACKEND,
     minio:
       c.STRATA_BLOB_BACKEND === 'minio'
@@ -155,6 +176,11 @@ export function describeConfig(config: Config): string[] {
     `STRATA_PUBLIC_URL=${config.publicUrl ?? "(download links follow each request's Host)"}`,
     `STRATA_LOG_LEVEL=${config.logLevel}`,
     `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
+    `STRATA_HEADERS_TIMEOUT_SECONDS=${config.http.headersTimeoutSeconds}`,
+    `STRATA_BODY_TIMEOUT_SECONDS=${config.http.bodyTimeoutSeconds}`,
+    `STRATA_MIN_BODY_RATE=${config.http.minBodyBytesPerSecond}`,
+    `STRATA_KEEP_ALIVE_TIMEOUT_SECONDS=${config.http.keepAliveTimeoutSeconds}`,
+    `STRATA_IDLE_TIMEOUT_SECONDS=${config.http.idleTimeoutSeconds}`,
     `STRATA_BLOB_BACKEND=${config.blobBackend}`,
     ...(config.minio
       ? [

@@ -1,6 +1,7 @@
 /** Process entry: `npm start`. Configuration comes from STRATA_* variables and matching --flags. */
 import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { DataDirInUse } from './store/data-dir-lock.js';
 
 async function main(): Promise<void> {
   let config;
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof DataDirInUse) {
+    console.error(`strata: cannot start: ${err.message}`);
+    process.exit(3);
+  }
   console.error('strata: failed to start:', err);
   process.exit(1);
 });

@@ -152,6 +152,30 @@ export class BlobStoreUnavailable extends DomainError {
   }
 }
 
+/** The request body arrived too slowly (it paused too long, or fell below the minimum rate). */
+export class RequestTimedOut extends DomainError {
+  readonly code = 'RequestTimedOut';
+  constructor(readonly idleSeconds: number, readonly minBytesPerSecond: number) {
+    super(`the request body stalled for ${idleSeconds} s or fell below ${minBytesPerSecond} bytes per second`);
+  }
+}
+
+/** The disk under the data directory (or SQLite's file) has no space left. */
+export class StorageFull extends DomainError {
+  readonly code = 'StorageFull';
+  constructor(readonly detail: string) {
+    super(`no space left to store the layer: ${detail}`);
+  }
+}
+
+/** The error as StorageFull when it means the disk is full (ENOSPC, a quota, SQLITE_FULL), else as it is. */
+export function asStorageFull(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
+    return new StorageFull(err instanceof Error ? err.message : String(code));
+  }
+  return err;
+}
 
 export type AnyDomainError =
   | LayerNotFound
@@ -172,6 +196,8 @@ export type AnyDomainError =
   | UnzippedTooLarge
   | ChecksumMismatch
   | SourceObjectMissing
-  | BlobStoreUnavailable;
+  | BlobStoreUnavailable
+  | RequestTimedOut
+  | StorageFull;
 
 export type DomainErrorCode = AnyDomainError['code'];

@@ -1,7 +1,9 @@
 import { Base64Error, Base64StreamDecoder } from '../codec/base64-stream.js';
 import { JsonDuplicateFieldError, JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../codec/json-field-stream.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
-import { ContentGivenTwice, InvalidContentEncoding, MalformedDocument, RequestTooLarge, ZippedTooLarge } from './errors.js';
+import {
+  ContentGivenTwice, InvalidContentEncoding, MalformedDocument, RequestTooLarge, ZippedTooLarge, asStorageFull,
+} from './errors.js';
 
 export interface IngestOptions {
   /** Paths of the string fields that may carry the zip as base64; at most one may be present. */
@@ -14,6 +16,8 @@ export interface IngestOptions {
   maxContentBytes: number;
   /** The Content-Length the client declared, if any. */
   declaredLength?: number | undefined;
+  /** A body of zero bytes is no body (an operation that takes none), whatever the headers said. */
+  emptyIsNone?: boolean;
   staging: StagingArea;
 }
 
@@ -80,6 +84,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
       }
     }
     if (refusal !== undefined) throw refusal;
+    if (received === 0 && opts.emptyIsNone) return { document: undefined };
     const { document, captured } = parser.end();
     if (staged) {
       stage(staged.decoder.end());
@@ -110,7 +115,7 @@ function translate(err: unknown): unknown {
   if (err instanceof JsonDuplicateFieldError) return new ContentGivenTwice([err.message]);
   if (err instanceof JsonSyntaxError) return new MalformedDocument(err.message);
   if (err instanceof Base64Error) return new InvalidContentEncoding(err.message);
-  return err;
+  return asStorageFull(err);
 }
 
 /**
@@ -131,6 +136,6 @@ export async function stageStream(
   } catch (err) {
     await file.discard();
     (source as { destroy?: () => void }).destroy?.();
-    throw err;
+    throw asStorageFull(err);
   }
 }

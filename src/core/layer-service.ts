@@ -7,7 +7,7 @@ import type { StagedFile, StagingArea } from '../store/staging.js';
 import { stageStream } from './ingest.js';
 import {
   ChecksumMismatch, EmptyZip, GrantAlreadyExists, GrantNotFound, InvalidVersionNumber, LayerNotFound,
-  LayerVersionNotFound, NotAZip, PolicyNotFound, RevisionMismatch, UnzippedTooLarge,
+  LayerVersionNotFound, NotAZip, PolicyNotFound, RevisionMismatch, UnzippedTooLarge, asStorageFull,
 } from './errors.js';
 import { ContentLinks } from './links.js';
 import type {
@@ -74,6 +74,8 @@ export class LayerService {
         await this.blobs.delete(blobKey).catch(() => undefined);
         throw err;
       }
+    } catch (err) {
+      throw asStorageFull(err);
     } finally {
       await staged.discard();
     }

@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkCheck = 'valid' | 'expired' | 'forged';
+/** `malformed`: a parameter is missing or not in its one canonical spelling. */
+export type LinkCheck = 'valid' | 'expired' | 'forged' | 'malformed';
+
+/** The one spelling of each: a plain decimal integer without sign or leading zero, and lowercase hex of HMAC-SHA256. */
+const EXPIRES = /^[1-9][0-9]{0,14}$/;
+const SIGNATURE = /^[0-9a-f]{64}$/;
 
 /**
  * Signed, expiring download links for stored content, like the presigned URLs both clouds hand out.
@@ -15,12 +20,18 @@ export class ContentLinks {
     return { expires, signature: this.mac(blobKey, expires) };
   }
 
-  check(blobKey: string, expires: number, signature: string, now = Date.now()): LinkCheck {
+  /**
+   * Checks a link's parameters as they arrived (a repeated parameter arrives as an array and is malformed).
+   * Exactly one spelling verifies: `Buffer.from(hex)` alone would stop at the first non-hex character and accept
+   * a signature with anything appended, and `Number()` would read `0x…`, `1e3` or ` 12 ` as numbers.
+   */
+  check(blobKey: string, expiresText: unknown, signature: unknown, now = Date.now()): LinkCheck {
+    if (typeof expiresText !== 'string' || typeof signature !== 'string') return 'malformed';
+    if (!EXPIRES.test(expiresText)) return 'malformed';
+    const expires = Number(expiresText);
+    if (!SIGNATURE.test(signature)) return 'forged';
     const expected = Buffer.from(this.mac(blobKey, expires), 'hex');
-    const given = Buffer.from(signature, 'hex');
-    if (!Number.isSafeInteger(expires) || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return 'forged';
-    }
+    if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) return 'forged';
     return expires * 1000 < now ? 'expired' : 'valid';
   }
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { BlobStoreUnavailable } from '../core/errors.js';
 import { LayerService } from '../core/layer-service.js';
-import { openDatabase } from '../store/db.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
+import { openDatabase, type Db } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
 import { StagingArea } from '../store/staging.js';
@@ -19,33 +21,60 @@ declare module 'fastify' {
 }
 
 /**
- * Opens the store under the data directory (SQLite file, blobs, staging area), recovers from an unclean stop,
- * and exposes the layer service to every route.
+ * Takes the data directory for this process (a second Strata on it is refused with DataDirInUse), opens the store
+ * under it (SQLite file, blobs, staging area), recovers from an unclean stop, and exposes the layer service to
+ * every route. The recovery sweeps run only under the lock: run by a second process, they would delete the first
+ * one's uploads in flight.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     await mkdir(config.dataDir, { recursive: true });
-    const db = openDatabase(join(config.dataDir, 'strata.sqlite'));
-    app.addHook('onClose', async () => db.close());
-    const repo = new LayerRepo(db);
-    const backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
-    const staging = new StagingArea(join(config.dataDir, 'staging'));
-    const layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
-    await staging.reset();
+    const lock = lockDataDir(config.dataDir);
+    let db: Db | undefined;
+    const release = () => {
+      db?.close();
+      lock.release();
+    };
+    let layers: LayerService, backend: BlobBackend;
     try {
-      await backend.init();
-      const { orphanBlobs } = await layers.recover();
-      if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
+      db = openDatabase(join(config.dataDir, 'strata.sqlite'));
+      const repo = new LayerRepo(db);
+      backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
+      const staging = new StagingArea(join(config.dataDir, 'staging'));
+      layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
+      await staging.reset();
+      await recover(app, backend, layers);
     } catch (err) {
-      // An unreachable MinIO is an outage, not a misconfiguration: serve anyway; the health route reports it and
-      // publishes answer with the cloud's service error until it is back. Anything else stops the start.
-      if (!(err instanceof BlobStoreUnavailable)) throw err;
-      app.log.error({ err }, err.message);
-      console.error(`strata: WARNING: ${err.message}`);
+      // A start that fails leaves the directory free for the next one.
+      release();
+      throw err;
     }
+    app.addHook('onClose', async () => release());
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      if (typeof address === 'object' && address) {
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        lock.noteUrl(`http://${host}:${address.port}`);
+      }
+    });
     app.decorate('config', config);
     app.decorate('layers', layers);
     app.decorate('blobBackend', backend);
   },
   { name: 'strata-services' },
 );
+
+/** Sets up the blob store and drops blobs an unclean stop left without metadata. */
+async function recover(app: FastifyInstance, backend: BlobBackend, layers: LayerService): Promise<void> {
+  try {
+    await backend.init();
+    const { orphanBlobs } = await layers.recover();
+    if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
+  } catch (err) {
+    // An unreachable MinIO is an outage, not a misconfiguration: serve anyway; the health route reports it and
+    // publishes answer with the cloud's service error until it is back. Anything else stops the start.
+    if (!(err instanceof BlobStoreUnavailable)) throw err;
+    app.log.error({ err }, err.message);
+    console.error(`strata: WARNING: ${err.message}`);
+  }
+}

@@ -44,19 +44,26 @@ export default async function contentRoutes(app: FastifyInstance) {
     querystring: z.object({ 'X-Strata-Expires': z.string(), 'X-Strata-Signature': z.string() }),
     response: {
       200: { description: 'The zip, exactly as published', content: { 'application/zip': { schema: z.string() } } },
-      403: xml('SignatureDoesNotMatch (a tampered link) or AccessDenied (an expired one)'),
+      400: xml('AuthorizationQueryParametersError: X-Strata-Expires is not a plain decimal number, or a parameter is repeated'),
+      403: xml('SignatureDoesNotMatch (a tampered link), AccessDenied (an expired link, or one without its parameters)'),
       404: xml('NoSuchKey: the version was deleted'),
       503: xml('ServiceUnavailable: the blob store cannot be reached'),
     },
   };
-  app.get<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>(
+  app.get<{ Params: { key: string }; Querystring: Record<string, string | string[] | undefined> }>(
     `${CONTENT_PREFIX}/:key`,
     { schema },
     async (request, reply) => {
       const { key } = request.params;
-      const expires = Number(request.query['X-Strata-Expires']);
-      const signature = request.query['X-Strata-Signature'] ?? '';
+      const expires = request.query['X-Strata-Expires'];
+      const signature = request.query['X-Strata-Signature'];
       switch (app.layers.links.check(key, expires, signature)) {
+        // S3's answers to presigned URLs with missing or malformed parameters (a missing one: AccessDenied with
+        // the text of query-string authentication; an expiry that is not a number: AuthorizationQueryParametersError).
+        case 'malformed':
+          return expires === undefined || signature === undefined
+            ? xmlError(reply, 403, 'AccessDenied', 'Query-string authentication requires the X-Strata-Signature and X-Strata-Expires parameters')
+            : xmlError(reply, 400, 'AuthorizationQueryParametersError', 'X-Strata-Expires should be a number of seconds since the epoch, written in decimal digits, and each parameter given once');
         case 'forged':
           return xmlError(reply, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
         case 'expired':

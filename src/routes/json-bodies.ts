@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestJson } from '../core/ingest.js';
+import { guardBody } from './body-guard.js';
 import type { StagedFile } from '../store/staging.js';
 
 declare module 'fastify' {
@@ -26,6 +27,12 @@ export interface ContentBody {
 export interface JsonBodyOptions {
   /** How the matched route carries layer content, or undefined for a small plain JSON body. */
   contentOf: (request: FastifyRequest) => ContentBody | undefined;
+  /**
+   * Whether the matched route's operation takes a body. Those that take none accept an empty one however it is
+   * framed: the Alibaba Java SDK sends chunked zero bytes, the aliyun CLI `Content-Length: 0` or a Content-Type and
+   * Content-MD5 of nothing (docs/specs/tools-on-the-wire.md).
+   */
+  takesBody: (request: FastifyRequest) => boolean;
   /** Limit of bodies without layer content. */
   smallBodyLimit: number;
 }
@@ -44,12 +51,15 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
   app.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
     const content = opts.contentOf(request);
     const declared = request.headers['content-length'];
-    const ingested = await ingestJson(payload as AsyncIterable<Uint8Array>, {
+    const { bodyTimeoutSeconds, minBodyBytesPerSecond } = request.server.config.http;
+    const source = guardBody(payload as AsyncIterable<Uint8Array>, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond });
+    const ingested = await ingestJson(source, {
       contentFields: content?.fields ?? [],
       ignoreKeyCase: content?.ignoreKeyCase,
       maxBodyBytes: content?.maxBodyBytes ?? opts.smallBodyLimit,
       maxContentBytes: content?.maxContentBytes ?? 0,
       declaredLength: declared === undefined ? undefined : Number(declared),
+      emptyIsNone: !opts.takesBody(request),
       staging: request.server.layers.staging,
     });
     if (ingested.content) request.stagedContent = ingested.content.file;

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { minioClient } from '../../src/store/blob/index.js';
 
 /** The blob backend this test project runs on: `fs` (default) or `minio` (vitest.config.ts). */
 export const BACKEND = process.env.STRATA_TEST_BACKEND === 'minio' ? 'minio' : 'fs';
 
 /** Environment that points Strata at the test MinIO with a bucket of its own. */
-function backendEnv(): Record<string, string> {
+export function backendEnv(): Record<string, string> {
   if (BACKEND !== 'minio') return {};
   const minio = inject('minio');
   return {
@@ -39,6 +39,19 @@ export interface TestApp {
   listBlobKeys(): Promise<string[]>;
 }
 
+/** The keys of every blob in the blob store a configuration names, whichever backend holds them. */
+export async function blobKeysOf(config: Config): Promise<string[]> {
+  if (config.minio) {
+    const keys: string[] = [];
+    const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
+    for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.split('/').pop()!);
+    return keys;
+  }
+  const root = join(config.dataDir, 'blobs');
+  const shards = await readdir(root).catch(() => []);
+  return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
+}
+
 /** Starts Strata on a free loopback port with a fresh data directory (or the one given). */
 export async function startTestApp(env: Record<string, string> = {}, existingDir?: string, port = 0): Promise<TestApp> {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
@@ -62,17 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
       await app.close();
       return startTestApp(env, dataDir, boundPort);
     },
-    async listBlobKeys() {
-      if (config.minio) {
-        const keys: string[] = [];
-        const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
-        for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.split('/').pop()!);
-        return keys;
-      }
-      const root = join(dataDir, 'blobs');
-      const shards = await readdir(root).catch(() => []);
-      return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
-    },
+    listBlobKeys: () => blobKeysOf(config),
     async putSourceObject(bucket, key, body, opts = {}) {
       if (config.minio) {
         const client = minioClient(config.minio);

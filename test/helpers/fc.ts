@@ -151,6 +151,11 @@ export function create21(client: FC21Client, name: string, zip: Buffer, o: Creat
   );
 }
 
+/** A 2023 create with the body's members as given (e.g. a `code` naming an OSS object). */
+export function create23With(client: FC23Client, name: string, input: ConstructorParameters<typeof $23.CreateLayerVersionInput>[0]) {
+  return client.createLayerVersion(name, new $23.CreateLayerVersionRequest({ body: new $23.CreateLayerVersionInput(input) }));
+}
+
 export function create23(client: FC23Client, name: string, zip: Buffer, o: CreateOptions = {}) {
   return client.createLayerVersion(
     name,
@@ -254,18 +259,22 @@ export async function expectFc2Error(call: Promise<unknown>, e: ExpectedFcError)
 }
 
 /**
- * @alicloud/fc-open20210406 reads only `Code`/`Message`/`RequestId`, so with FC 2.0's `{"ErrorCode","ErrorMessage"}`
- * its `err.code` is the string "undefined"; `err.data` carries the body plus the status.
+ * @alicloud/fc-open20210406 reads `Code`/`Message`/`RequestId`, which FC 2.0 bodies carry beside
+ * `ErrorCode`/`ErrorMessage`: `err.code` is the wire code, `err.data` the body plus the status.
  */
 export async function expectFc21Error(call: Promise<unknown>, e: ExpectedFcError): Promise<any> {
   const err = await errorOf(call);
   expect(err.data, String(err)).toBeDefined();
   expect(err.statusCode).toBe(e.status);
+  expect(err.code).toBe(e.code);
   expect(err.data.statusCode).toBe(e.status);
   expect(err.data.ErrorCode).toBe(e.code);
+  expect(err.data.Code).toBe(e.code);
   expectMessage(err.data.ErrorMessage, e.message);
-  expect(Object.keys(err.data).sort()).toEqual(['ErrorCode', 'ErrorMessage', 'statusCode']);
-  expect(err.code).toBe('undefined');
+  expect(err.data.Message).toBe(err.data.ErrorMessage);
+  expect(err.data.RequestId).toMatch(UUID);
+  expect(Object.keys(err.data).sort()).toEqual(['Code', 'ErrorCode', 'ErrorMessage', 'Message', 'RequestId', 'statusCode']);
+  expect(err.message).toBe(`${e.code}: code: ${e.status}, ${err.data.Message} request id: ${err.data.RequestId}`);
   return err;
 }
 
@@ -315,14 +324,20 @@ export async function download(location: string): Promise<{ status: number; body
   return { status: res.status, body: res.bytes };
 }
 
-/** Expects a raw FC 2.0 error: exactly {ErrorCode, ErrorMessage}, JSON, with X-Fc-Request-Id. */
+/**
+ * Expects a raw FC 2.0 error: exactly {ErrorCode, ErrorMessage, Code, Message, RequestId}, JSON, RequestId =
+ * X-Fc-Request-Id.
+ */
 export function expectRawFc2Error(res: RawResponse, e: ExpectedFcError): void {
   expect(res.status, res.text).toBe(e.status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   expect(res.headers['x-fc-request-id']).toMatch(UUID);
-  expect(Object.keys(res.json ?? {}).sort()).toEqual(['ErrorCode', 'ErrorMessage']);
+  expect(Object.keys(res.json ?? {}).sort()).toEqual(['Code', 'ErrorCode', 'ErrorMessage', 'Message', 'RequestId']);
   expect(res.json.ErrorCode).toBe(e.code);
+  expect(res.json.Code).toBe(e.code);
   expectMessage(res.json.ErrorMessage, e.message);
+  expect(res.json.Message).toBe(res.json.ErrorMessage);
+  expect(res.json.RequestId).toBe(res.headers['x-fc-request-id']);
 }
 
 /** Expects a raw FC 3.0 error: exactly {Code, Message, RequestId}, JSON, RequestId = X-Fc-Request-Id. */

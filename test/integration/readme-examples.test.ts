@@ -29,6 +29,23 @@ async function example(name: string): Promise<string> {
   return m[1]!;
 }
 
+/** The JSON documents printed one after another (as the AWS CLI prints one per command). */
+function jsonDocuments(text: string): unknown[] {
+  const docs: unknown[] = [];
+  let depth = 0, start = -1, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{') {
+      if (depth++ === 0) start = i;
+    } else if (ch === '}' && --depth === 0) docs.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return docs;
+}
+
 describe('README examples', () => {
   let t: TestApp;
   let work: string;
@@ -78,11 +95,22 @@ describe('README examples', () => {
     expect([...listed].sort((a, b) => b - a)).toEqual(listed);
   });
 
-  it.skipIf(!havePython)('README: the AWS CLI example publishes, grants and lists', async () => {
+  it.skipIf(!havePython)('README: the AWS CLI example publishes, grants, reads the policy and lists', async () => {
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', await code('aws-cli')], { cwd: work, env: env() });
-    expect(stdout).toContain('"LayerVersionArn": "arn:aws:lambda:us-east-1:000000000000:layer:my-layer:');
-    expect(stdout).toContain('\\"Sid\\":\\"everyone\\"');
-    expect(stdout).toContain('"LayerName": "my-layer"');
+    // One JSON document per command, in the order the example runs them.
+    const [published, granted, policy, listed] = jsonDocuments(stdout) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const arn = published.LayerVersionArn as string;
+    expect(arn).toMatch(/^arn:aws:lambda:us-east-1:000000000000:layer:my-layer:\d+$/);
+    // The example grants on version 1 (whichever version its publish made).
+    const statement = {
+      Sid: 'everyone', Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:layer:my-layer:1',
+    };
+    expect(JSON.parse(granted.Statement)).toEqual(statement);
+    expect(Object.keys(policy).sort()).toEqual(['Policy', 'RevisionId']);
+    expect(policy.RevisionId).toBe(granted.RevisionId);
+    expect(JSON.parse(policy.Policy)).toEqual({ Version: '2012-10-17', Id: 'default', Statement: [statement] });
+    expect(listed.Layers.map((l: { LayerName: string }) => l.LayerName)).toContain('my-layer');
   });
 
   it('README: the FC 2.0 OpenAPI Node.js example creates a layer', async () => {

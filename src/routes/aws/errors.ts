@@ -43,6 +43,28 @@ export class RequestEntityTooLargeException extends UserError {
 export class InvalidRequestContentException extends UserError {
   readonly status = 400;
 }
+/** Lambda's answer when an account's code storage is used up (modeled, 400); Strata's storage is its disk. */
+export class CodeStorageExceededException extends UserError {
+  readonly status = 400;
+}
+
+/**
+ * Refusals below the operation level (docs: README "Known differences"). Lambda's front end words none of these
+ * in JSON; the codes follow the HTTP status, and RequestTimeoutException is one the SDKs retry (botocore's
+ * standard retry mode, boto3 docs/source/guide/retries.rst).
+ */
+export class RequestTimeoutException extends UserError {
+  readonly status = 408;
+}
+export class RequestUriTooLongException extends UserError {
+  readonly status = 414;
+}
+export class RequestHeaderFieldsTooLargeException extends UserError {
+  readonly status = 431;
+}
+export class ExpectationFailedException extends UserError {
+  readonly status = 417;
+}
 
 export class ResourceNotFoundException extends AwsError {
   readonly status = 404;
@@ -108,6 +130,11 @@ export const MESSAGES = {
   // Not recorded: AWS markers are opaque tokens and no response to a forged one was captured.
   invalidMarker: 'The marker provided is not valid.',
   unknownOperation: 'Unable to determine service/operation name to be authorized',
+  // Lambda's model text for CodeStorageExceededException, and what Strata's storage is.
+  storageFull:
+    "Your Amazon Web Services account has exceeded its maximum total code size. (Strata's data directory has no space left: delete layer versions or free disk space.)",
+  bodyTooSlow: (idle: number, rate: number) =>
+    `The request body was not received in time: it paused for over ${idle} seconds or arrived at under ${rate} bytes per second.`,
   internal: 'An internal error occurred in Strata. See its log for details.',
 };
 
@@ -145,6 +172,8 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   ChecksumMismatch: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
   SourceObjectMissing: (err) => new InvalidParameterValueException(MESSAGES.s3Missing[err.missing]),
   BlobStoreUnavailable: (err) => new ServiceException(MESSAGES.blobStoreDown(err.detail)),
+  StorageFull: () => new CodeStorageExceededException(MESSAGES.storageFull),
+  RequestTimedOut: (err) => new RequestTimeoutException(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
 };
 
 function notFound(ctx: ErrorContext, ref: LayerRef, version: number | undefined): ResourceNotFoundException {

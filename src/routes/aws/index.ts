@@ -15,16 +15,21 @@ import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
 import { DomainError } from '../../core/errors.js';
 import {
-  AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, ServiceException, fromDomain,
+  AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, RequestTimeoutException, ServiceException,
+  fromDomain,
 } from './errors.js';
 import layerRoutes from './layers.js';
 import permissionRoutes from './permissions.js';
+import { awsRefusals } from './refusals.js';
+
+const OPERATIONS_WITH_BODIES: ReadonlySet<string> = new Set(['PublishLayerVersion', 'AddLayerVersionPermission']);
 
 /** Bodies of the operations that carry no layer content are small. */
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
 export default async function awsDialect(app: FastifyInstance) {
   const { config } = app;
+  app.refusals.add(awsRefusals(app.prefix));
   app.decorateRequest('awsOperation', undefined);
   app.addHook('onRequest', async (request, reply) => {
     request.awsOperation = request.routeOptions.config.awsOperation;
@@ -36,6 +41,7 @@ export default async function awsDialect(app: FastifyInstance) {
   app.setSerializerCompiler(serializerCompiler);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
+    takesBody: (request) => OPERATIONS_WITH_BODIES.has(request.routeOptions.config.awsOperation!),
     contentOf: (request) =>
       request.routeOptions.config.awsOperation === 'PublishLayerVersion'
         ? {
@@ -78,5 +84,7 @@ export function awsFrameworkError(reply: FastifyReply) {
 }
 
 function sendError(reply: FastifyReply, err: AwsError) {
+  // A body refused for arriving too slowly is not read to its end: the connection cannot carry another request.
+  if (err instanceof RequestTimeoutException) reply.header('connection', 'close');
   return reply.status(err.status).header('x-amzn-ErrorType', err.code).type('application/json').send(err.body());
 }

@@ -1,8 +1,11 @@
 /**
- * Function Compute's wire errors: one class per error code. FC 2.0 (2016-08-15, 2021-04-06) sends
- * `{"ErrorCode","ErrorMessage"}`, which every FC 2.0 SDK parses; FC 3.0 sends `{"Code","Message","RequestId"}`
- * (docs/specs/fc-layers.md §3.1). Both carry the request id in `X-Fc-Request-Id`. Always JSON: Terraform's tea-roa turns a
- * non-JSON 4xx body into a decode error instead of an SDK error.
+ * Function Compute's wire errors: one class per error code. FC 3.0 sends `{"Code","Message","RequestId"}`; FC 2.0
+ * (2016-08-15, 2021-04-06) sends `{"ErrorCode","ErrorMessage"}`, which the 2016 SDKs parse (@alicloud/fc2
+ * lib/client.js `responseBody.ErrorCode`), and also `Code`/`Message`/`RequestId`, which the 2021 tea SDKs read
+ * instead (@alicloud/openapi-client dist/client.js `defaultAny(err["Code"], err["code"])`; Go: darabonba-openapi
+ * v2 client.go, as vendored by aliyun/terraform-provider-alicloud). Each parser ignores the other's keys
+ * (docs/specs/fc-layers.md §3.1). All carry the request id in `X-Fc-Request-Id`. Always JSON: Terraform's tea-roa
+ * turns a non-JSON 4xx body into a decode error instead of an SDK error.
  */
 import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
 import { isFc3, type FcApiVersion, type FcOperation } from './api-versions.js';
@@ -15,7 +18,7 @@ export abstract class FcError extends Error {
   body(api: FcApiVersion, requestId: string): Record<string, string> {
     return isFc3(api)
       ? { Code: this.code, Message: this.message, RequestId: requestId }
-      : { ErrorCode: this.code, ErrorMessage: this.message };
+      : { ErrorCode: this.code, ErrorMessage: this.message, Code: this.code, Message: this.message, RequestId: requestId };
   }
 }
 
@@ -39,6 +42,26 @@ export class LayerVersionNotFound extends FcError {
 }
 export class InternalServerError extends FcError {
   readonly status = 500;
+}
+/** FC's code for resources over their limits (error-codes doc: 400 LimitExceededError). */
+export class LimitExceededError extends FcError {
+  readonly status = 400;
+}
+/**
+ * Refusals below the operation level (README "Known differences"): FC documents no code for these, so each is
+ * named for its HTTP status, in FC's style.
+ */
+export class RequestTimeout extends FcError {
+  readonly status = 408;
+}
+export class RequestURITooLong extends FcError {
+  readonly status = 414;
+}
+export class RequestHeaderFieldsTooLarge extends FcError {
+  readonly status = 431;
+}
+export class ExpectationFailed extends FcError {
+  readonly status = 417;
 }
 
 /**
@@ -81,6 +104,9 @@ export const MESSAGES = {
   badBoolean: (name: string, value: string) => `${name} '${value}' must be true or false`,
   badArn: (arn: string) => `invalid layer version ARN '${arn}'`,
   badPath: (detail: string) => `the request path is not valid: ${detail}`,
+  storageFull: "the code storage limit is exceeded: Strata's data directory has no space left (delete layer versions or free disk space)",
+  bodyTooSlow: (idle: number, rate: number) =>
+    `the request body was not received in time: it paused for over ${idle} seconds or arrived at under ${rate} bytes per second`,
   otherAccount: (arn: string) => `you are not allowed to access the private layer version '${arn}'`,
 };
 
@@ -117,6 +143,8 @@ export const DOMAIN_TO_FC: {
   ChecksumMismatch: (err) => new InvalidArgument(MESSAGES.checksumMismatch(err.expected, err.actual)),
   SourceObjectMissing: (err) => new InvalidArgument(MESSAGES.ossMissing(err.bucket, err.key, err.missing)),
   BlobStoreUnavailable: () => new InternalServerError(MESSAGES.internal),
+  StorageFull: () => new LimitExceededError(MESSAGES.storageFull),
+  RequestTimedOut: (err) => new RequestTimeout(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
 };
 
 export function fromDomain(err: DomainError, ctx: ErrorContext): FcError {

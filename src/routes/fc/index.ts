@@ -9,15 +9,18 @@
  * Client quirks: the 2021 SDK and Terraform send `Code`, others `code`; Tea SDKs send chunked bodies; the
  * 2021 SDK reads `codesize` on create; @alicloud/fc2 parses bodies only when Content-Type is application/json.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
-import { isFc3, type FcApiVersion } from './api-versions.js';
-import { FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, fromDomain } from './errors.js';
+import type { FcApiVersion } from './api-versions.js';
+import {
+  FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, RequestTimeout, fromDomain,
+} from './errors.js';
 import layerRoutes from './layers.js';
+import { fcRefusals } from './refusals.js';
+import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
 
 declare module 'fastify' {
@@ -28,23 +31,17 @@ declare module 'fastify' {
 
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
-/** FC 3.0 request ids look like `1-64e70cf1-5cbef92ea8fc8c42899cf5d1`; FC 2.0's are UUIDs. */
-/** Gives the response a new request id header (FC 3.0 also sends it as x-acs-request-id) and returns the id. */
+/** Gives the response a new request id and returns it. */
 function stampRequestId(api: FcApiVersion, reply: FastifyReply): string {
   const id = newRequestId(api);
-  reply.header('x-fc-request-id', id);
-  if (isFc3(api)) reply.header('x-acs-request-id', id);
+  reply.headers(requestIdHeaders(api, id));
   return id;
-}
-
-function newRequestId(api: FcApiVersion): string {
-  if (!isFc3(api)) return randomUUID();
-  return `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 }
 
 export default async function fcDialect(app: FastifyInstance, { api }: { api: FcApiVersion }) {
   const { config } = app;
   const maxCode = config.fc.maxCodeBytes;
+  app.refusals.add(fcRefusals(api));
   app.decorateRequest('fcRequestId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.fcRequestId = stampRequestId(api, reply);
@@ -55,6 +52,7 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   app.setSerializerCompiler(serializerCompiler);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
+    takesBody: (request) => request.routeOptions.config.fcOperation === 'CreateLayerVersion',
     contentOf: (request) =>
       request.routeOptions.config.fcOperation === 'CreateLayerVersion'
         ? {
@@ -92,6 +90,8 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
 }
 
 function sendError(api: FcApiVersion, request: FastifyRequest, reply: FastifyReply, err: FcError) {
+  // A body refused for arriving too slowly is not read to its end: the connection cannot carry another request.
+  if (err instanceof RequestTimeout) reply.header('connection', 'close');
   return reply.status(err.status).type('application/json').send(err.body(api, request.fcRequestId));
 }
 

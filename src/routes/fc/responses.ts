@@ -37,7 +37,12 @@ const LAYER = {
   }),
 };
 
-const FC2_ERROR = z.strictObject({ ErrorCode: z.string(), ErrorMessage: z.string() });
+const FC2_ERROR = z.strictObject({
+  ErrorCode: z.string(), ErrorMessage: z.string(),
+  Code: z.string().describe('The same as ErrorCode, for the 2021 tea SDKs'),
+  Message: z.string().describe('The same as ErrorMessage'),
+  RequestId: z.string(),
+});
 const FC3_ERROR = z.strictObject({ Code: z.string(), Message: z.string(), RequestId: z.string() });
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });

@@ -5,7 +5,6 @@
  */
 import { PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { lambdaClient } from '../../helpers/aws.js';
 import {
@@ -58,7 +57,7 @@ describe('the access key picks the account', () => {
     const name = uniqueName('acct');
     await create21(as21('AK1'), name, TF_ZIP.bytes);
     expect(await names21(as21('AK2'), name)).toEqual([]);
-    const notFound = { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) };
+    const notFound = { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` };
     await expectFc21Error(as21('AK2').getLayerVersion(name, '1'), notFound);
     await expectFc23Error(as23('AK2').getLayerVersion(name, '1'), notFound);
     await expectFc23Error(as23('AK2').deleteLayerVersion(name, '1'), notFound);
@@ -170,7 +169,7 @@ describe('GetLayerVersionByArn across accounts', () => {
   it('GetLayerVersionByArn (2023-03-30, 2016-08-15): another account\'s private version → 403 AccessDenied; public → readable', async () => {
     const name = uniqueName('xacct');
     const arn = (await create23(as23('AK1'), name, TF_ZIP.bytes)).body!.layerVersionArn!;
-    const denied = { status: 403, code: 'AccessDenied', message: MESSAGES.otherAccount(arn) };
+    const denied = { status: 403, code: 'AccessDenied', message: `you are not allowed to access the private layer version '${arn}'` };
     await expectFc23Error(as23('AK2').getLayerVersionByArn(arn), denied);
     await expectFc2Error(as2('AK2', '222').getLayerVersionByArn(arn), denied);
 
@@ -185,7 +184,7 @@ describe('GetLayerVersionByArn across accounts', () => {
   it('GetLayerVersionByArn (2023-03-30): an ARN of another account\'s missing layer → 404 LayerNotFound', async () => {
     const name = uniqueName('xacct');
     await expectFc23Error(as23('AK2').getLayerVersionByArn(arnOf(name, 1, '111')), {
-      status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name),
+      status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist`,
     });
   });
 });
@@ -226,14 +225,14 @@ describe('regions', () => {
     expect(created.body!.version).toBe(1);
     expect(created.body!.layerVersionArn).toBe(acsArn(name, 1, '111', 'cn-beijing'));
     await expectFc23Error(as23('AK1').getLayerVersion(name, '2'), {
-      status: 404, code: 'LayerVersionNotFound', message: MESSAGES.versionNotFound(name, 2),
+      status: 404, code: 'LayerVersionNotFound', message: `layer '${name}' version '2' does not exist`,
     });
   });
 
   it('GetLayerVersionByArn (2023-03-30): a cn-beijing server does not serve a cn-shanghai ARN (404 LayerNotFound)', async () => {
     expect(shanghaiLayer).not.toBe('');
     await expectFc23Error(as23('AK1').getLayerVersionByArn(arnOf(shanghaiLayer, 2, '111')), {
-      status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(shanghaiLayer),
+      status: 404, code: 'LayerNotFound', message: `layer '${shanghaiLayer}' does not exist`,
     });
   });
 });

@@ -1,6 +1,5 @@
 /** PutLayerACL: FC 2.0 `public=true|false`, FC 3.0 `acl=0|1`; reflected in every version and in ListLayers?public=true. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import type { TestApp } from '../../helpers/app.js';
 import {
   startFcApp, $21, $23, TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error,  publish2,
@@ -44,7 +43,7 @@ describe('PutLayerACL (2021-04-06)', () => {
   it('PutLayerACL (2021-04-06): an unknown layer → 404 LayerNotFound', async () => {
     const name = uniqueName('never');
     await expectFc21Error(c21.putLayerACL(name, new $21.PutLayerACLRequest({ public: true })), {
-      status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name),
+      status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist`,
     });
   });
 });
@@ -78,7 +77,7 @@ describe('PutLayerACL (2023-03-30)', () => {
   it('PutLayerACL (2023-03-30): acl=2 → 400 InvalidArgument', async () => {
     const name = await layerWithVersions(1);
     await expectFc23Error(c23.putLayerACL(name, new $23.PutLayerACLRequest({ acl: '2' })), {
-      status: 400, code: 'InvalidArgument', message: MESSAGES.badAcl('2'),
+      status: 400, code: 'InvalidArgument', message: "acl '2' must be 0 or 1",
     });
     expect(await acl23(name)).toEqual(['0']);
   });
@@ -86,7 +85,7 @@ describe('PutLayerACL (2023-03-30)', () => {
   it('PutLayerACL (2023-03-30): an unknown layer → 404 LayerNotFound', async () => {
     const name = uniqueName('never');
     await expectFc23Error(c23.putLayerACL(name, new $23.PutLayerACLRequest({ acl: '1' })), {
-      status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name),
+      status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist`,
     });
   });
 
@@ -114,7 +113,7 @@ describe('PutLayerACL (2016-08-15)', () => {
   it('PutLayerACL (2016-08-15): an unknown layer → 404 LayerNotFound', async () => {
     const name = uniqueName('never');
     await expectFc2Error(c2.putLayerACL(name, { public: true }), {
-      status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name),
+      status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist`,
     });
   });
 });

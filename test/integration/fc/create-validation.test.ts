@@ -1,10 +1,9 @@
 /** CreateLayerVersion input checks: each refusal is a 400 InvalidArgument through every SDK, and creates nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import type { TestApp } from '../../helpers/app.js';
 import {
   startFcApp, $21, $23, TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, expectRawFc2Error,
-  expectRawFc3Error,  publish2, rawRequest, uniqueName, type ExpectedFcError, type FC21Client,
+  expectRawFc3Error, publish2, create23With as create23WithInput, rawRequest, uniqueName, type ExpectedFcError, type FC21Client,
   type FC23Client, type FC2Client,
 } from '../../helpers/fc.js';
 import { emptyZip, notAZip } from '../../helpers/zips.js';
@@ -14,17 +13,16 @@ beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
 afterAll(() => t?.close());
 
 const invalid = (message: string | RegExp): ExpectedFcError => ({ status: 400, code: 'InvalidArgument', message });
+const badName = (name: string) =>
+  `invalid layer name '${name}': it must be 1 to 128 characters of letters, digits, '_' and '-', and start with a letter or '_'`;
 
 /** Nothing was created under `name`: the layer does not exist, and the next publish is version 1. */
 async function expectNothingCreated(name: string) {
-  await expectFc23Error(c23.getLayerVersion(name, '1'), { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
+  await expectFc23Error(c23.getLayerVersion(name, '1'), { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
   expect((await create23(c23, name, TF_ZIP.bytes)).body!.version).toBe(1);
 }
 
-/** A raw 2023 body (`code` object given) for the SDK's createLayerVersion. */
-function create23With(name: string, input: ConstructorParameters<typeof $23.CreateLayerVersionInput>[0]) {
-  return c23.createLayerVersion(name, new $23.CreateLayerVersionRequest({ body: new $23.CreateLayerVersionInput(input) }));
-}
+const create23With = (name: string, input: Parameters<typeof create23WithInput>[2]) => create23WithInput(c23, name, input);
 
 function create21With(name: string, input: ConstructorParameters<typeof $21.CreateLayerVersionRequest>[0]) {
   return c21.createLayerVersion(name, new $21.CreateLayerVersionRequest(input));
@@ -34,21 +32,21 @@ describe('layer name, description and runtimes', () => {
   it.each(['1starts-with-digit', 'has.dot', 'has~tilde', `L${'x'.repeat(128)}`])(
     'CreateLayerVersion (2021-04-06, 2023-03-30): the bad name %s → 400 InvalidArgument',
     async (name) => {
-      await expectFc23Error(create23(c23, name, TF_ZIP.bytes), invalid(MESSAGES.badName(name)));
-      await expectFc21Error(create21(c21, name, TF_ZIP.bytes), invalid(MESSAGES.badName(name)));
+      await expectFc23Error(create23(c23, name, TF_ZIP.bytes), invalid(badName(name)));
+      await expectFc21Error(create21(c21, name, TF_ZIP.bytes), invalid(badName(name)));
     },
   );
 
   it('PublishLayerVersion (2016-08-15): a bad name → 400 InvalidArgument', async () => {
-    await expectFc2Error(publish2(c2, 'has.dot', TF_ZIP.bytes), invalid(MESSAGES.badName('has.dot')));
+    await expectFc2Error(publish2(c2, 'has.dot', TF_ZIP.bytes), invalid(badName('has.dot')));
   });
 
   it('CreateLayerVersion (2021-04-06, 2023-03-30, 2016-08-15): a description over 256 characters → 400 InvalidArgument', async () => {
     const name = uniqueName();
     const description = 'd'.repeat(257);
-    await expectFc21Error(create21(c21, name, TF_ZIP.bytes, { description }), invalid(MESSAGES.descriptionTooLong(257)));
-    await expectFc23Error(create23(c23, name, TF_ZIP.bytes, { description }), invalid(MESSAGES.descriptionTooLong(257)));
-    await expectFc2Error(publish2(c2, name, TF_ZIP.bytes, { description }), invalid(MESSAGES.descriptionTooLong(257)));
+    await expectFc21Error(create21(c21, name, TF_ZIP.bytes, { description }), invalid(`description is 257 characters long; it must be at most 256`));
+    await expectFc23Error(create23(c23, name, TF_ZIP.bytes, { description }), invalid(`description is 257 characters long; it must be at most 256`));
+    await expectFc2Error(publish2(c2, name, TF_ZIP.bytes, { description }), invalid(`description is 257 characters long; it must be at most 256`));
     await expectNothingCreated(name);
   });
 
@@ -60,9 +58,9 @@ describe('layer name, description and runtimes', () => {
   it('CreateLayerVersion (2021-04-06, 2023-03-30, 2016-08-15): an unknown runtime → 400 InvalidArgument', async () => {
     const name = uniqueName();
     const compatibleRuntime = ['python3', 'cobol85'];
-    await expectFc21Error(create21(c21, name, TF_ZIP.bytes, { compatibleRuntime }), invalid(MESSAGES.badRuntime('cobol85')));
-    await expectFc23Error(create23(c23, name, TF_ZIP.bytes, { compatibleRuntime }), invalid(MESSAGES.badRuntime('cobol85')));
-    await expectFc2Error(publish2(c2, name, TF_ZIP.bytes, { compatibleRuntime }), invalid(MESSAGES.badRuntime('cobol85')));
+    await expectFc21Error(create21(c21, name, TF_ZIP.bytes, { compatibleRuntime }), invalid("runtime 'cobol85' is not supported by layers"));
+    await expectFc23Error(create23(c23, name, TF_ZIP.bytes, { compatibleRuntime }), invalid("runtime 'cobol85' is not supported by layers"));
+    await expectFc2Error(publish2(c2, name, TF_ZIP.bytes, { compatibleRuntime }), invalid("runtime 'cobol85' is not supported by layers"));
     await expectNothingCreated(name);
   });
 });
@@ -70,9 +68,9 @@ describe('layer name, description and runtimes', () => {
 describe('code source', () => {
   it('CreateLayerVersion (2021-04-06, 2023-03-30, 2016-08-15): no code → 400 InvalidArgument', async () => {
     const name = uniqueName();
-    await expectFc21Error(create21With(name, { compatibleRuntime: ['python3'] }), invalid(MESSAGES.noCode));
-    await expectFc23Error(create23With(name, { compatibleRuntime: ['python3.10'] }), invalid(MESSAGES.noCode));
-    await expectFc2Error(c2.publishLayerVersion(name, { compatibleRuntime: ['nodejs12'] }), invalid(MESSAGES.noCode));
+    await expectFc21Error(create21With(name, { compatibleRuntime: ['python3'] }), invalid('code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName'));
+    await expectFc23Error(create23With(name, { compatibleRuntime: ['python3.10'] }), invalid('code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName'));
+    await expectFc2Error(c2.publishLayerVersion(name, { compatibleRuntime: ['nodejs12'] }), invalid('code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName'));
     await expectNothingCreated(name);
   });
 
@@ -81,11 +79,11 @@ describe('code source', () => {
     const zipFile = TF_ZIP.bytes.toString('base64');
     await expectFc23Error(
       create23With(name, { code: new $23.InputCodeLocation({ zipFile, ossBucketName: 'b', ossObjectName: 'o' }) }),
-      invalid(MESSAGES.twoCodeSources),
+      invalid('give either code.zipFile or code.ossBucketName and code.ossObjectName, not both'),
     );
     await expectFc21Error(
       create21With(name, { code: new $21.Code({ zipFile, ossBucketName: 'b', ossObjectName: 'o' }) }),
-      invalid(MESSAGES.twoCodeSources),
+      invalid('give either code.zipFile or code.ossBucketName and code.ossObjectName, not both'),
     );
     await expectNothingCreated(name);
   });
@@ -103,8 +101,8 @@ describe('code source', () => {
 
   it('CreateLayerVersion (2023-03-30): only one of ossBucketName/ossObjectName → 400 InvalidArgument', async () => {
     const name = uniqueName();
-    await expectFc23Error(create23With(name, { code: new $23.InputCodeLocation({ ossBucketName: 'bucket' }) }), invalid(MESSAGES.halfOssPair));
-    await expectFc23Error(create23With(name, { code: new $23.InputCodeLocation({ ossObjectName: 'o.zip' }) }), invalid(MESSAGES.halfOssPair));
+    await expectFc23Error(create23With(name, { code: new $23.InputCodeLocation({ ossBucketName: 'bucket' }) }), invalid('code.ossBucketName and code.ossObjectName must be given together'));
+    await expectFc23Error(create23With(name, { code: new $23.InputCodeLocation({ ossObjectName: 'o.zip' }) }), invalid('code.ossBucketName and code.ossObjectName must be given together'));
   });
 
   // No SDK can send both `Code` and `code`: each model has one key for the code.
@@ -120,7 +118,7 @@ describe('code source', () => {
     const res = await rawRequest(t.url, `/${api}/layers/${name}/versions`, {
       method: 'POST', body: JSON.stringify({ Code: { zipFile }, code: { zipFile }, compatibleRuntime: ['python3'] }),
     });
-    expectRaw(res, invalid(MESSAGES.twoCodeSources));
+    expectRaw(res, invalid('give either code.zipFile or code.ossBucketName and code.ossObjectName, not both'));
     await expectNothingCreated(name);
   });
 
@@ -131,7 +129,7 @@ describe('code source', () => {
       method: 'POST',
       body: JSON.stringify({ Code: { zipFile }, code: { ossBucketName: 'b', ossObjectName: 'o' }, compatibleRuntime: ['python3'] }),
     });
-    expectRaw(res, invalid(MESSAGES.twoCodeSources));
+    expectRaw(res, invalid('give either code.zipFile or code.ossBucketName and code.ossObjectName, not both'));
     await expectNothingCreated(name);
   });
 });
@@ -150,9 +148,9 @@ describe('code content', () => {
   it('CreateLayerVersion (2023-03-30, 2021-04-06, 2016-08-15): a package that is not a zip → 400 InvalidArgument', async () => {
     const name = uniqueName();
     const bytes = await notAZip();
-    await expectFc23Error(create23(c23, name, bytes), invalid(MESSAGES.notAZip));
-    await expectFc21Error(create21(c21, name, bytes), invalid(MESSAGES.notAZip));
-    await expectFc2Error(publish2(c2, name, bytes), invalid(MESSAGES.notAZip));
+    await expectFc23Error(create23(c23, name, bytes), invalid('the code package is not a valid zip file'));
+    await expectFc21Error(create21(c21, name, bytes), invalid('the code package is not a valid zip file'));
+    await expectFc2Error(publish2(c2, name, bytes), invalid('the code package is not a valid zip file'));
     await expectNothingCreated(name);
   });
 
@@ -164,7 +162,7 @@ describe('code content', () => {
 
   it('CreateLayerVersion (2023-03-30): a zip with no entries → 400 InvalidArgument', async () => {
     const name = uniqueName();
-    await expectFc23Error(create23(c23, name, await emptyZip()), invalid(MESSAGES.emptyZip));
+    await expectFc23Error(create23(c23, name, await emptyZip()), invalid('the code package is an empty zip file'));
     await expectNothingCreated(name);
   });
 
@@ -172,7 +170,7 @@ describe('code content', () => {
     const name = uniqueName();
     await expectFc23Error(
       create23(c23, name, TF_ZIP.bytes, { checksum: '12345' }),
-      invalid(MESSAGES.checksumMismatch('12345', TF_ZIP.crc64)),
+      invalid(`the CRC-64 checksum of the code package is ${TF_ZIP.crc64}, not 12345 as given in code.checksum`),
     );
     await expectNothingCreated(name);
   });

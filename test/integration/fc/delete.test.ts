@@ -1,6 +1,5 @@
 /** DeleteLayerVersion: 204, not-found codes after deletes, version numbers that only go up (also across a restart). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import {
   $21, $23, TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, expectRawFc2Error,
@@ -27,9 +26,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-const layerNotFound = (name: string) => ({ status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
+const layerNotFound = (name: string) => ({ status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
 const versionNotFound = (name: string, v: number) => ({
-  status: 404, code: 'LayerVersionNotFound', message: MESSAGES.versionNotFound(name, v),
+  status: 404, code: 'LayerVersionNotFound', message: `layer '${name}' version '${v}' does not exist`,
 });
 
 async function layerWithVersions(n: number): Promise<string> {

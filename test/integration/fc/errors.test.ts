@@ -1,9 +1,9 @@
 /**
- * Error wire formats: FC 2.0 `{"ErrorCode","ErrorMessage"}` + X-Fc-Request-Id, FC 3.0 `{"Code","Message","RequestId"}`,
+ * Error wire formats: FC 2.0 `{"ErrorCode","ErrorMessage","Code","Message","RequestId"}` + X-Fc-Request-Id, FC 3.0
+ * `{"Code","Message","RequestId"}`,
  * how each SDK surfaces them, unknown paths, and bodies no SDK sends (always JSON, never a 500).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import type { TestApp } from '../../helpers/app.js';
 import {
   FC3_REQUEST_ID, TF_ZIP, UUID, create23, errorOf, expectRawFc2Error, expectRawFc3Error, rawRequest,
@@ -28,19 +28,22 @@ const invalid = (message: string | RegExp): ExpectedFcError => ({ status: 400, c
 describe('error bodies on the wire', () => {
   // Raw: the SDKs reshape error bodies and do not expose the response headers of a failed call.
   it.each(['2016-08-15', '2021-04-06'] as const)(
-    'GetLayerVersion (%s): FC 2.0 error body is exactly {ErrorCode, ErrorMessage}, JSON, with X-Fc-Request-Id',
+    'GetLayerVersion (%s): FC 2.0 error body carries ErrorCode/ErrorMessage and Code/Message/RequestId, JSON, with X-Fc-Request-Id',
     async (api) => {
       const name = uniqueName('never');
       const res = await rawRequest(t.url, `/${api}/layers/${name}/versions/1`);
-      expectRawFc2Error(res, { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
-      expect(res.json).toEqual({ ErrorCode: 'LayerNotFound', ErrorMessage: MESSAGES.layerNotFound(name) });
+      expectRawFc2Error(res, { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
+      expect(res.json).toEqual({
+        ErrorCode: 'LayerNotFound', ErrorMessage: `layer '${name}' does not exist`,
+        Code: 'LayerNotFound', Message: `layer '${name}' does not exist`, RequestId: res.headers['x-fc-request-id'],
+      });
     },
   );
 
   it('GetLayerVersion (2023-03-30): FC 3.0 error body is exactly {Code, Message, RequestId}, RequestId = X-Fc-Request-Id', async () => {
     const name = uniqueName('never');
     const res = await rawRequest(t.url, `/2023-03-30/layers/${name}/versions/1`);
-    expectRawFc3Error(res, { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
+    expectRawFc3Error(res, { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
   });
 
   it('GetLayerVersion (2021-04-06, 2023-03-30): each request gets its own request id', async () => {
@@ -66,12 +69,17 @@ describe('errors as each SDK surfaces them', () => {
     expect(/requestid: (\S+),/.exec(err.message)![1]).toMatch(UUID);
   });
 
-  it('GetLayerVersion (2021-04-06): the 2021 SDK reads only Code/Message, so err.code is "undefined"; err.data carries ErrorCode/ErrorMessage', async () => {
+  it('GetLayerVersion (2021-04-06): the 2021 SDK reads Code/Message/RequestId, so err.code is the wire code', async () => {
     const name = uniqueName('never');
     const err = await errorOf(c21.getLayerVersion(name, '1'));
-    expect(err.code).toBe('undefined');
+    expect(err.code).toBe('LayerNotFound');
     expect(err.statusCode).toBe(404);
-    expect(err.data).toEqual({ ErrorCode: 'LayerNotFound', ErrorMessage: MESSAGES.layerNotFound(name), statusCode: 404 });
+    expect(err.data.RequestId).toMatch(UUID);
+    expect(err.message).toBe(`LayerNotFound: code: 404, layer '${name}' does not exist request id: ${err.data.RequestId}`);
+    expect(err.data).toEqual({
+      ErrorCode: 'LayerNotFound', ErrorMessage: `layer '${name}' does not exist`,
+      Code: 'LayerNotFound', Message: `layer '${name}' does not exist`, RequestId: err.data.RequestId, statusCode: 404,
+    });
   });
 
   it('GetLayerVersion (2023-03-30): the 2023 SDK throws ClientError with code, statusCode, requestId and data', async () => {
@@ -81,8 +89,8 @@ describe('errors as each SDK surfaces them', () => {
     expect(err.code).toBe('LayerNotFound');
     expect(err.statusCode).toBe(404);
     expect(err.requestId).toMatch(FC3_REQUEST_ID);
-    expect(err.data).toEqual({ Code: 'LayerNotFound', Message: MESSAGES.layerNotFound(name), RequestId: err.requestId });
-    expect(err.message).toBe(`LayerNotFound: code: 404, ${MESSAGES.layerNotFound(name)} request id: ${err.requestId}`);
+    expect(err.data).toEqual({ Code: 'LayerNotFound', Message: `layer '${name}' does not exist`, RequestId: err.requestId });
+    expect(err.message).toBe(`LayerNotFound: code: 404, ${`layer '${name}' does not exist`} request id: ${err.requestId}`);
   });
 
   it('GetLayerVersion (2021-04-06, 2023-03-30, 2016-08-15): successful responses carry X-Fc-Request-Id too', async () => {
@@ -98,17 +106,17 @@ describe('unknown paths', () => {
   // Raw: no SDK calls a path outside its model.
   it.each(APIS)('(%s): an unknown path → 400 PathNotSupported, as JSON', async (api) => {
     const res = await rawRequest(t.url, `/${api}/no-such-resource/x?y=1`);
-    expectRawError(api, res, { status: 400, code: 'PathNotSupported', message: MESSAGES.pathNotSupported('GET', `/${api}/no-such-resource/x`) });
+    expectRawError(api, res, { status: 400, code: 'PathNotSupported', message: `'GET' against '/${api}/no-such-resource/x' is not supported` });
   });
 
   it.each(APIS)('(%s): a known path with an unsupported method → 400 PathNotSupported', async (api) => {
     const res = await rawRequest(t.url, `/${api}/layers`, { method: 'POST', body: '{}' });
-    expectRawError(api, res, { status: 400, code: 'PathNotSupported', message: MESSAGES.pathNotSupported('POST', `/${api}/layers`) });
+    expectRawError(api, res, { status: 400, code: 'PathNotSupported', message: `'POST' against '/${api}/layers' is not supported` });
   });
 
   it('(2023-03-30): a version segment past the version → 400 PathNotSupported', async () => {
     const res = await rawRequest(t.url, '/2023-03-30/layers/x/versions/1/extra', { method: 'DELETE' });
-    expectRawFc3Error(res, { status: 400, code: 'PathNotSupported', message: MESSAGES.pathNotSupported('DELETE', '/2023-03-30/layers/x/versions/1/extra') });
+    expectRawFc3Error(res, { status: 400, code: 'PathNotSupported', message: "'DELETE' against '/2023-03-30/layers/x/versions/1/extra' is not supported" });
   });
 });
 
@@ -123,16 +131,16 @@ describe('bodies no SDK sends', () => {
   });
 
   it.each([
-    ['an array', '[]', MESSAGES.badField('the request body', 'a JSON object')],
-    ['a string', '"zip"', MESSAGES.badField('the request body', 'a JSON object')],
-    ['null', 'null', MESSAGES.badField('the request body', 'a JSON object')],
-    ['code as a string', '{"code": "UEsFBg=="}', MESSAGES.badField('code', 'an object')],
-    ['code.zipFile as a number', '{"code": {"zipFile": 5}}', MESSAGES.badField('code.zipFile', 'a string')],
+    ['an array', '[]', 'the request body must be a JSON object'],
+    ['a string', '"zip"', 'the request body must be a JSON object'],
+    ['null', 'null', 'the request body must be a JSON object'],
+    ['code as a string', '{"code": "UEsFBg=="}', 'code must be an object'],
+    ['code.zipFile as a number', '{"code": {"zipFile": 5}}', 'code.zipFile must be a string'],
     ['compatibleRuntime as a string', `{"code": {"zipFile": "${TF_ZIP.bytes.toString('base64')}"}, "compatibleRuntime": "python3"}`,
-      MESSAGES.badField('compatibleRuntime', 'a list of strings')],
+      'compatibleRuntime must be a list of strings'],
     ['description as a number', `{"code": {"zipFile": "${TF_ZIP.bytes.toString('base64')}"}, "description": 5}`,
-      MESSAGES.badField('description', 'a string')],
-    ['an empty object', '{}', MESSAGES.noCode],
+      'description must be a string'],
+    ['an empty object', '{}', 'code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName'],
   ])('CreateLayerVersion (2023-03-30): a body that is %s → 400 InvalidArgument', async (_what, body, message) => {
     const name = uniqueName();
     const res = await rawRequest(t.url, `/2023-03-30/layers/${name}/versions`, { method: 'POST', body });
@@ -141,7 +149,7 @@ describe('bodies no SDK sends', () => {
 
   it('CreateLayerVersion (2021-04-06): no body at all → 400 InvalidArgument (no code)', async () => {
     const res = await rawRequest(t.url, `/2021-04-06/layers/${uniqueName()}/versions`, { method: 'POST' });
-    expectRawFc2Error(res, invalid(MESSAGES.noCode));
+    expectRawFc2Error(res, invalid('code is required: give code.zipFile, or code.ossBucketName and code.ossObjectName'));
   });
 
   it('CreateLayerVersion (2016-08-15): a JSON body sent as text/plain is read as JSON', async () => {
@@ -180,7 +188,7 @@ describe('bodies no SDK sends', () => {
         expect(res.headers['content-type'], where).toMatch(/^application\/json/);
         expect(res.headers['x-fc-request-id'], where).toBeTruthy();
         expect(Object.keys(res.json ?? {}).sort(), where).toEqual(
-          api === '2023-03-30' ? ['Code', 'Message', 'RequestId'] : ['ErrorCode', 'ErrorMessage'],
+          api === '2023-03-30' ? ['Code', 'Message', 'RequestId'] : ['Code', 'ErrorCode', 'ErrorMessage', 'Message', 'RequestId'],
         );
       }
     }

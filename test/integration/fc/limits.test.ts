@@ -1,7 +1,6 @@
 /** Package size limits, with a small STRATA_FC_MAX_CODE_BYTES (and STRATA_FC_MAX_UNZIPPED_BYTES) configured. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import {
   TF_ZIP, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, fc2, fc21, fc23, publish2, uniqueName,
@@ -27,7 +26,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const tooLarge: ExpectedFcError = { status: 400, code: 'InvalidArgument', message: MESSAGES.codeTooLarge(MAX_CODE) };
+const tooLarge: ExpectedFcError = { status: 400, code: 'InvalidArgument', message: `the code package must be at most ${MAX_CODE} bytes` };
 
 /** A stored (uncompressed) zip of random bytes, so its size is about `bytes`. */
 function incompressibleZip(bytes: number): Promise<Buffer> {
@@ -35,7 +34,7 @@ function incompressibleZip(bytes: number): Promise<Buffer> {
 }
 
 async function expectAbsent(name: string) {
-  await expectFc23Error(c23.getLayerVersion(name, '1'), { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
+  await expectFc23Error(c23.getLayerVersion(name, '1'), { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
 }
 
 describe('STRATA_FC_MAX_CODE_BYTES', () => {
@@ -87,7 +86,7 @@ describe('STRATA_FC_MAX_UNZIPPED_BYTES', () => {
     const bomb = await zipBomb(4 * 1024 * 1024);
     expect(bomb.length).toBeLessThan(MAX_CODE);
     await expectFc23Error(create23(c23, name, bomb), {
-      status: 400, code: 'InvalidArgument', message: MESSAGES.unzippedTooLarge(MAX_UNZIPPED),
+      status: 400, code: 'InvalidArgument', message: `the unzipped code package must be smaller than ${MAX_UNZIPPED} bytes`,
     });
     await expectAbsent(name);
   });

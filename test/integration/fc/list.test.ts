@@ -1,6 +1,5 @@
 /** ListLayers and ListLayerVersions through the three SDKs: filters, order, paging tokens. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import type { TestApp } from '../../helpers/app.js';
 import {
   startFcApp, $21, $23, TF_ZIP, acsArn, create21, create23, expectFc21Error, expectFc23Error, expectFc2Error, 
@@ -121,8 +120,8 @@ describe('ListLayers', () => {
   });
 
   it('ListLayers (2023-03-30, 2021-04-06): limit over 100 or below 1 → 400 InvalidArgument', async () => {
-    await expectFc23Error(list23({ limit: 101 }), { status: 400, code: 'InvalidArgument', message: MESSAGES.badLimit('101') });
-    await expectFc21Error(list21({ limit: 0 }), { status: 400, code: 'InvalidArgument', message: MESSAGES.badLimit('0') });
+    await expectFc23Error(list23({ limit: 101 }), { status: 400, code: 'InvalidArgument', message: "limit '101' must be an integer from 1 to 100" });
+    await expectFc21Error(list21({ limit: 0 }), { status: 400, code: 'InvalidArgument', message: "limit '0' must be an integer from 1 to 100" });
   });
 
   it('ListLayers (2023-03-30): limit 100 is accepted', async () => {
@@ -199,7 +198,7 @@ describe('ListLayerVersions', () => {
 
   it('ListLayerVersions (2021-04-06, 2023-03-30, 2016-08-15): an unknown layer → 404 LayerNotFound', async () => {
     const name = uniqueName('never');
-    const e = { status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) };
+    const e = { status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` };
     await expectFc21Error(c21.listLayerVersions(name, new $21.ListLayerVersionsRequest({})), e);
     await expectFc23Error(c23.listLayerVersions(name, new $23.ListLayerVersionsRequest({})), e);
     await expectFc2Error(c2.listLayerVersions(name), e);
@@ -208,7 +207,7 @@ describe('ListLayerVersions', () => {
   it('ListLayerVersions (2023-03-30): a startVersion that is not a positive integer → 400 InvalidArgument', async () => {
     const name = await layerWithVersions(1);
     await expectFc23Error(c23.listLayerVersions(name, new $23.ListLayerVersionsRequest({ startVersion: 'x' })), {
-      status: 400, code: 'InvalidArgument', message: MESSAGES.badStartVersion('x'),
+      status: 400, code: 'InvalidArgument', message: "startVersion 'x' must be a positive integer",
     });
   });
 });

@@ -1,6 +1,5 @@
 /** GetLayerVersion and GetLayerVersionByArn through the three SDKs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../../../src/routes/fc/errors.js';
 import type { TestApp } from '../../helpers/app.js';
 import {
   CREATE_TIME, FIXTURES, TF_ZIP, acsArn, create21, create23, download, expectFc21Error, expectFc23Error, expectFc2Error,
@@ -12,9 +11,9 @@ let t: TestApp, c21: FC21Client, c23: FC23Client, c2: FC2Client;
 beforeAll(async () => ({ t, c21, c23, c2 } = await startFcApp()));
 afterAll(() => t?.close());
 
-const layerNotFound = (name: string) => ({ status: 404, code: 'LayerNotFound', message: MESSAGES.layerNotFound(name) });
+const layerNotFound = (name: string) => ({ status: 404, code: 'LayerNotFound', message: `layer '${name}' does not exist` });
 const versionNotFound = (name: string, v: number) => ({
-  status: 404, code: 'LayerVersionNotFound', message: MESSAGES.versionNotFound(name, v),
+  status: 404, code: 'LayerVersionNotFound', message: `layer '${name}' version '${v}' does not exist`,
 });
 
 describe('GetLayerVersion', () => {
@@ -106,19 +105,19 @@ describe('GetLayerVersion', () => {
   it('GetLayerVersion (2023-03-30): a version that is not a positive integer → 400 InvalidArgument', async () => {
     const name = uniqueName();
     await create23(c23, name, TF_ZIP.bytes);
-    await expectFc23Error(c23.getLayerVersion(name, 'abc'), { status: 400, code: 'InvalidArgument', message: MESSAGES.badVersion('abc') });
-    await expectFc23Error(c23.getLayerVersion(name, '0'), { status: 400, code: 'InvalidArgument', message: MESSAGES.badVersion('0') });
+    await expectFc23Error(c23.getLayerVersion(name, 'abc'), { status: 400, code: 'InvalidArgument', message: "version 'abc' is not a positive integer" });
+    await expectFc23Error(c23.getLayerVersion(name, '0'), { status: 400, code: 'InvalidArgument', message: "version '0' is not a positive integer" });
   });
 
   it('GetLayerVersion (2021-04-06): a version that is not a positive integer → 400 InvalidArgument', async () => {
     const name = uniqueName();
     await create21(c21, name, TF_ZIP.bytes);
-    await expectFc21Error(c21.getLayerVersion(name, '-1'), { status: 400, code: 'InvalidArgument', message: MESSAGES.badVersion('-1') });
+    await expectFc21Error(c21.getLayerVersion(name, '-1'), { status: 400, code: 'InvalidArgument', message: "version '-1' is not a positive integer" });
   });
 
   it('GetLayerVersion (2023-03-30): an invalid layer name → 400 InvalidArgument', async () => {
     await expectFc23Error(c23.getLayerVersion('1starts-with-a-digit', '1'), {
-      status: 400, code: 'InvalidArgument', message: MESSAGES.badName('1starts-with-a-digit'),
+      status: 400, code: 'InvalidArgument', message: "invalid layer name '1starts-with-a-digit': it must be 1 to 128 characters of letters, digits, '_' and '-', and start with a letter or '_'",
     });
   });
 });
@@ -174,7 +173,7 @@ describe('GetLayerVersionByArn', () => {
 
   it('GetLayerVersionByArn (2023-03-30, 2016-08-15): a malformed ARN → 400 InvalidArgument', async () => {
     const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:x:1';
-    await expectFc23Error(c23.getLayerVersionByArn(arn), { status: 400, code: 'InvalidArgument', message: MESSAGES.badArn(arn) });
-    await expectFc2Error(c2.getLayerVersionByArn(arn), { status: 400, code: 'InvalidArgument', message: MESSAGES.badArn(arn) });
+    await expectFc23Error(c23.getLayerVersionByArn(arn), { status: 400, code: 'InvalidArgument', message: `invalid layer version ARN '${arn}'` });
+    await expectFc2Error(c2.getLayerVersionByArn(arn), { status: 400, code: 'InvalidArgument', message: `invalid layer version ARN '${arn}'` });
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { LayerDigest } from '../../../src/codec/digest.js';
@@ -15,10 +15,16 @@ describe(`blob store (${BACKEND})`, () => {
   let dir: string;
   let backend: BlobBackend;
   let env: Record<string, string>;
-  const staged = async (content: string) => {
+  const staged = async (content: string | Buffer) => {
     const path = join(dir, randomBytes(8).toString('hex'));
     await writeFile(path, content);
     return path;
+  };
+  /** The whole content of a blob, read through its stream. */
+  const bytesOf = async (key: string) => {
+    const blob = await backend.store.open(key);
+    expect(blob, `blob ${key}`).toBeDefined();
+    return { size: blob!.size, bytes: await buffer(blob!.stream) };
   };
   const digestOf = (content: string) => {
     const digest = new LayerDigest();
@@ -80,21 +86,26 @@ describe(`blob store (${BACKEND})`, () => {
     const removed = await backend.store.sweep((key) => key !== orphan);
     expect(removed).toBe(1);
     expect(await backend.store.open(orphan)).toBeUndefined();
-    expect(await backend.store.open(keep)).toBeDefined();
+    expect((await bytesOf(keep)).bytes.toString()).toBe('keep');
   });
 
   it('BlobStore: an fs blob is the staged file moved in; a MinIO blob is an upload of its bytes', async () => {
-    const path = await staged('x'.repeat(3 * 1024 * 1024));
+    const content = randomBytes(3 * 1024 * 1024 + 17);
+    const path = await staged(content);
     const key = await adopt(path);
     if (BACKEND === 'fs') await expect(access(path)).rejects.toThrow();
-    expect((await backend.store.open(key))?.size).toBe(3 * 1024 * 1024);
+    const got = await bytesOf(key);
+    expect(got.size).toBe(content.length);
+    expect(got.bytes.equals(content)).toBe(true);
   });
 
   it.skipIf(BACKEND !== 'minio')('BlobStore: instances sharing a bucket never sweep each other\'s blobs', async () => {
     const other = createBlobBackend(loadConfig(env), 'other-instance');
     const theirs = await other.store.adopt(await staged('theirs'), digestOf('theirs'));
     await backend.store.sweep(() => false);
-    expect(await other.store.open(theirs)).toBeDefined();
+    const blob = await other.store.open(theirs);
+    expect(blob).toBeDefined();
+    expect(await text(blob!.stream)).toBe('theirs');
   });
 
   it('BlobStore: health reports the backend as reachable', async () => {

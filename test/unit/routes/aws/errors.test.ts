@@ -17,17 +17,54 @@ function thrown(fn: () => unknown): AwsError {
 }
 
 describe('AWS errors', () => {
-  it('errors: every domain error maps to an AWS wire error', () => {
-    const samples: domain.AnyDomainError[] = [
-      new domain.LayerNotFound(ref, 2), new domain.LayerVersionNotFound(ref, 2), new domain.InvalidVersionNumber(0), new domain.PolicyNotFound(),
-      new domain.GrantNotFound('s'), new domain.GrantAlreadyExists('s'), new domain.RevisionMismatch(),
-      new domain.PolicyTooLarge(30000, 20480), new domain.RequestTooLarge(10), new domain.MalformedDocument('x'),
-      new domain.InvalidContentEncoding('x'), new domain.ContentGivenTwice(['a', 'b']), new domain.ZippedTooLarge(10), new domain.NotAZip('x'),
-      new domain.EmptyZip(), new domain.UnzippedTooLarge(10), new domain.ChecksumMismatch('1', '2'),
-      new domain.SourceObjectMissing('key', 'b', 'k'), new domain.BlobStoreUnavailable('down'),
-    ];
-    expect(new Set(samples.map((s) => s.code))).toEqual(new Set(Object.keys(DOMAIN_TO_AWS)));
-    for (const err of samples) expect(fromDomain(err, { operation: 'GetLayerVersion' })).toBeInstanceOf(AwsError);
+  // Every domain error, with the status, code and body AWS answers it with on GetLayerVersion (written out).
+  const EXPECTED: [domain.AnyDomainError, number, string, Record<string, unknown>][] = [
+    [new domain.LayerNotFound(ref, 2), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'The resource you requested does not exist.' }],
+    [new domain.LayerVersionNotFound(ref, 2), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'The resource you requested does not exist.' }],
+    [new domain.InvalidVersionNumber(0), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Layer Version Cannot be less than 1' }],
+    [new domain.PolicyNotFound(), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'No policy is associated with the given resource.' }],
+    [new domain.GrantNotFound('s'), 404, 'ResourceNotFoundException', { Type: 'User', Message: 'Statement s is not found in resource policy.' }],
+    [new domain.GrantAlreadyExists('s'), 409, 'ResourceConflictException', {
+      Type: 'User', message: 'The statement id (s) provided already exists. Please provide a new statement id, or remove the existing statement.',
+    }],
+    [new domain.RevisionMismatch(), 412, 'PreconditionFailedException', {
+      Type: 'User', message: 'The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id',
+    }],
+    [new domain.PolicyTooLarge(30000, 20480), 400, 'PolicyLengthExceededException', { Type: 'User', message: 'The final policy size (30000) is bigger than the limit (20480).' }],
+    [new domain.RequestTooLarge(10), 413, 'RequestEntityTooLargeException', { Type: 'User', message: 'Request must be smaller than 10 bytes for the GetLayerVersion operation' }],
+    [new domain.MalformedDocument('x'), 400, 'InvalidRequestContentException', { Type: 'User', message: 'Could not parse request body into json: x' }],
+    [new domain.ContentGivenTwice(['a', 'b']), 400, 'InvalidRequestContentException', { Type: 'User', message: 'Could not parse request body into json: content given twice: a, b' }],
+    [new domain.InvalidContentEncoding('x'), 400, 'InvalidRequestContentException', {
+      Type: 'User', message: 'Could not parse request body into json: Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): x',
+    }],
+    [new domain.ZippedTooLarge(10), 413, 'RequestEntityTooLargeException', { Type: 'User', message: 'Zipped size must be smaller than 10 bytes' }],
+    [new domain.NotAZip('x'), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Could not unzip uploaded file. Please check your file, then try to upload again.' }],
+    [new domain.EmptyZip(), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Uploaded file must be a non-empty zip' }],
+    [new domain.UnzippedTooLarge(10), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Unzipped size must be smaller than 10 bytes' }],
+    [new domain.ChecksumMismatch('1', '2'), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Could not unzip uploaded file. Please check your file, then try to upload again.' }],
+    [new domain.SourceObjectMissing('key', 'b', 'k'), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.',
+    }],
+    [new domain.SourceObjectMissing('bucket', 'b', 'k'), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist',
+    }],
+    [new domain.BlobStoreUnavailable('down'), 500, 'ServiceException', { Type: 'Service', Message: "Strata's blob store cannot be reached (down)." }],
+    [new domain.RequestTimedOut(20, 500), 408, 'RequestTimeoutException', {
+      Type: 'User', message: 'The request body was not received in time: it paused for over 20 seconds or arrived at under 500 bytes per second.',
+    }],
+    [new domain.StorageFull('ENOSPC'), 400, 'CodeStorageExceededException', {
+      Type: 'User',
+      message: "Your Amazon Web Services account has exceeded its maximum total code size. (Strata's data directory has no space left: delete layer versions or free disk space.)",
+    }],
+  ];
+
+  it('errors: every domain error maps to its AWS status, code and body', () => {
+    expect(new Set(EXPECTED.map(([e]) => e.code))).toEqual(new Set(Object.keys(DOMAIN_TO_AWS)));
+    for (const [err, status, code, body] of EXPECTED) {
+      const wire = fromDomain(err, { operation: 'GetLayerVersion' });
+      expect(wire, err.code).toBeInstanceOf(AwsError);
+      expect([wire.status, wire.code, wire.body()], err.code).toEqual([status, code, body]);
+    }
   });
 
   it('errors: not-found texts depend on the operation', () => {
