@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/profile.ts [small|large|all] [DIR]`: a publish workload (1 KB layers; 5 MB and 50 MB layers; or
+ * `npx tsx bench/profile.ts [small|large|all] [DIR] [CHECKOUT]`: a publish workload (1 KB layers; 5 MB and 50 MB layers; or
  * both, on the AWS and FC paths) against a built Strata under `node --cpu-prof`, then the functions with the most
  * self time, as shares of the samples in which the process was busy (not idle). The profile is left in DIR
- * (default a temporary directory) for a closer look in Chrome's DevTools.
+ * (default a temporary directory) for a closer look in Chrome's DevTools. CHECKOUT profiles the Strata built
+ * there (another commit) instead of this one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
@@ -24,7 +25,7 @@ async function main() {
   const dir = process.argv[3] ?? (await mkdtemp(join(tmpdir(), 'strata-profile-')));
   const sizes = { small: [[1_000, 300]], large: [[5 * MB, 10], [50 * MB, 3]], all: [[1_000, 300], [5 * MB, 10], [50 * MB, 3]] }[workload];
   if (!sizes) throw new Error(`unknown workload ${workload}: small, large or all`);
-  const server = await startStrata('Strata', {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const server = await startStrata('Strata', {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`], process.argv[4] ?? '.');
   try {
     for (const [size, runs] of sizes as [number, number][]) {
       const bodies = bodiesOf(await zipOf(size));

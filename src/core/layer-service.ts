@@ -184,7 +184,7 @@ function paginate<T, C>(rows: T[], limit: number, cursorOf: (row: T) => C): Page
 
 async function checkZip(staged: StagedFile, limits: PublishLimits): Promise<void> {
   try {
-    await inspectZip(staged.contentInMemory ?? staged, { maxUncompressedSize: limits.maxUnzippedBytes });
+    await inspectZip(staged.contentInMemory ?? staged, { maxUncompressedSize: limits.maxUnzippedBytes }, staged.storedCrcs);
   } catch (err) {
     if (!(err instanceof ZipInspectionError)) throw err;
     switch (err.problem) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LayerDigest } from '../codec/digest.js';
+import { StoredEntryScanner } from '../codec/zip-stored-scan.js';
 import type { ContentDigests } from '../core/model.js';
 
 /**
@@ -53,6 +54,8 @@ function giveBack(blocks: Buffer[]): void {
  * awaits: the zip check can read the file meanwhile, through `read()`.
  */
 export class StagedFile {
+  /** The CRC-32s of the zip's stored entries, seen as the bytes went by (the zip check need not reread them). */
+  readonly storedCrcs = new StoredEntryScanner();
   private readonly digest = new LayerDigest();
   private readonly opening: Promise<FileHandle>;
   private handle: FileHandle | undefined;
@@ -96,6 +99,7 @@ export class StagedFile {
   append(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.digest.update(chunk);
+    this.storedCrcs.update(chunk);
     this.bytes += chunk.length;
     for (let from = 0; from < chunk.length;) {
       this.current ??= takeBlock();
