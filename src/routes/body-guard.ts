@@ -27,25 +27,31 @@ export async function* guardBody(
     Math.min(lastChunk + idleMs, started + idleMs + (received / limits.minBytesPerSecond) * 1000);
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
+  /** Rejects the wait for the current chunk. */
   let late: ((err: RequestTimedOut) => void) | undefined;
-  const lateness = new Promise<never>((_, reject) => (late = reject));
-  lateness.catch(() => undefined);
+  const refusal = () => new RequestTimedOut(limits.idleSeconds, limits.minBytesPerSecond);
   // One timer per body, re-armed only when it fires early (chunks moved the deadline on meanwhile).
   const check = () => {
     const wait = deadline() - Date.now();
     if (wait > 0) timer = setTimeout(check, wait);
     else {
       timedOut = true;
-      late!(new RequestTimedOut(limits.idleSeconds, limits.minBytesPerSecond));
+      late?.(refusal());
     }
   };
   check();
   try {
     for (;;) {
+      if (timedOut) throw refusal();
+      // A fresh promise per chunk: racing every chunk against one long-lived promise would leave a reaction on it
+      // per chunk, each holding that chunk, so a 50 MB body stayed in memory until it ended.
+      const lateness = new Promise<never>((_, reject) => (late = reject));
+      lateness.catch(() => undefined);
       const next = iterator.next();
       // A chunk that arrives after the refusal is read and dropped, never left as an unhandled rejection.
       next.catch(() => undefined);
       const step = await Promise.race([next, lateness]);
+      late = undefined;
       if (step.done) return;
       received += step.value.length;
       lastChunk = Date.now();
