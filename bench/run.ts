@@ -25,7 +25,7 @@ const flags = args.find((a) => a.startsWith('--flags='))?.slice('--flags='.lengt
 const listSize = Number(args.find((a) => a.startsWith('--list-size='))?.split('=')[1] ?? (quick ? 1_000 : 10_000));
 const plan: Plan = quick
   ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5 }
-  : { rounds: 4, small: 25, medium: 5, large: 2, burst: 200, rssLayers: 20 };
+  : { rounds: 4, small: 25, medium: 5, large: 4, burst: 200, rssLayers: 20 };
 const log = (line: string) => console.error(`bench: ${line}`);
 
 function hashRows(): string[][] {
