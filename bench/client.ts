@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import yazl from 'yazl';
 
 export const MB = 1_000_000;
@@ -33,6 +33,12 @@ export function authorization(accessKeyId = 'bench'): string {
   return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0`;
 }
 
+/**
+ * Kept-alive connections, dropped after 2 s idle: servers close idle connections on their own clock (hypercorn
+ * after 5 s), and a request sent on one just as it closes fails with EPIPE.
+ */
+const agent = new Agent({ keepAlive: true, timeout: 2000 });
+
 export interface Answer {
   status: number;
   ms: number;
@@ -44,7 +50,7 @@ export function send(port: number, method: string, path: string, body?: Buffer, 
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { authorization: auth };
     if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
-    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () =>

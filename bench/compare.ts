@@ -3,7 +3,7 @@
  * client, in rounds that alternate the targets (rotating who goes first), so that a machine shared with other
  * work slows them all alike; each figure is the median over the rounds' samples.
  */
-import { MB, bodiesOf, median, publish, rssMiB, throughput, zipOf } from './client.js';
+import { MB, bodiesOf, median, publish as post, rssMiB, throughput, zipOf } from './client.js';
 import type { Server } from './servers.js';
 
 export interface Target {
@@ -41,6 +41,13 @@ export const ROWS = {
   peak: 'peak RSS over the run (MiB)',
 } as const;
 
+/** A publish that names the server in its error. */
+function publish(target: Target, layer: string, body: Buffer): Promise<number> {
+  return post(target.server.port, target.path(layer), body).catch((err: Error) => {
+    throw new Error(`${target.name}: ${err.message}`, { cause: err });
+  });
+}
+
 export async function compare(targets: Target[], plan: Plan, log: (line: string) => void): Promise<Figures> {
   const figures: Figures = new Map();
   const put = (row: string, target: string, value: number) => {
@@ -61,10 +68,10 @@ export async function compare(targets: Target[], plan: Plan, log: (line: string)
   for (const [row, size, runs] of sizes) {
     const bodies = bodiesOf(await zipOf(size));
     const samples = new Map(targets.map((t) => [t.name, [] as number[]]));
-    for (const t of targets) await publish(t.server.port, t.path(`warm-${size}`), bodies[t.dialect]);
+    for (const t of targets) await publish(t, `warm-${size}`, bodies[t.dialect]);
     for (let round = 0; round < plan.rounds; round++) {
       for (const t of rotate(targets, round)) {
-        for (let i = 0; i < runs; i++) samples.get(t.name)!.push(await publish(t.server.port, t.path(`lat-${size}`), bodies[t.dialect]));
+        for (let i = 0; i < runs; i++) samples.get(t.name)!.push(await publish(t, `lat-${size}`, bodies[t.dialect]));
       }
     }
     for (const t of targets) put(row, t.name, median(samples.get(t.name)!));
@@ -83,7 +90,7 @@ export async function compare(targets: Target[], plan: Plan, log: (line: string)
 
   const big = bodiesOf(await zipOf(20 * MB));
   for (const t of own) {
-    for (let i = 0; i < plan.rssLayers; i++) await publish(t.server.port, t.path(`rss-${i}`), big[t.dialect]);
+    for (let i = 0; i < plan.rssLayers; i++) await publish(t, `rss-${i}`, big[t.dialect]);
     const rss = await rssMiB(t.server.pid);
     put(ROWS.after, t.name, rss.now);
     put(ROWS.peak, t.name, rss.peak);
