@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond node_modules: the Python clients of the README
-# examples, and the MinIO server of the MinIO-backend tests. Outside CI a missing piece is reported and the
-# tests that need it say they did not run; in CI (CI=true) it fails the run.
+# examples, the Java and Go SDK clients, and the MinIO server of the MinIO-backend tests. Each built piece's
+# path is recorded in .cache/ for the tests. Outside CI a missing piece is reported and the tests that need it
+# say they did not run; in CI (CI=true) it fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache
@@ -10,14 +11,21 @@ if ! bash scripts/python-clients.sh; then
   echo "test setup: WARNING: Python clients not installed; the boto3, AWS CLI and FC Python examples will not run" >&2
   status=1
 fi
-if bin="$(bash scripts/minio.sh)"; then
-  echo "$bin" > .cache/minio-bin
-  echo "test setup: MinIO server $bin"
-else
-  rm -f .cache/minio-bin
-  echo "test setup: WARNING: no MinIO server; the MinIO-backend tests will not run" >&2
-  status=1
-fi
+# build RECORD SCRIPT WHAT TESTS: runs SCRIPT, which prints the path of what it built, and records it in RECORD.
+build() {
+  local out
+  if out="$(bash "$2")"; then
+    echo "$out" > "$1"
+    echo "test setup: $3 $out"
+  else
+    rm -f "$1"
+    echo "test setup: WARNING: no $3; $4 will not run" >&2
+    status=1
+  fi
+}
+build .cache/java-clients scripts/java-clients.sh "Java clients" "the AWS SDK for Java and FC Java SDK tests"
+build .cache/go-clients scripts/go-clients.sh "Go client" "the AWS SDK for Go tests"
+build .cache/minio-bin scripts/minio.sh "MinIO server" "the MinIO-backend tests"
 if [ -n "${CI:-}" ] && [ "$status" -ne 0 ]; then
   echo "test setup: failed in CI" >&2
   exit 1

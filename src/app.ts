@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
@@ -9,6 +9,9 @@ import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import metrics from './plugins/metrics.js';
+import requestLog, { loggerOptions } from './plugins/request-log.js';
+import resetRoutes from './routes/reset.js';
 import { Refusals, type ClientError } from './routes/refusals.js';
 
 declare module 'fastify' {
@@ -22,7 +25,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const refusals = new Refusals();
   const { http: limits } = config;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: loggerOptions(config),
+    // One line per request, written by plugins/request-log.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Slow clients are dropped (a head that does not finish, a connection on which nothing moves) while slow but
     // steady uploads finish: bodies are timed by routes/body-guard.ts, not by a limit on the whole request.
     http: {
@@ -52,8 +57,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.setValidatorCompiler(documentOnly);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(openapi);
+  await app.register(requestLog);
+  await app.register(metrics);
   await app.register(services, { config });
   await app.register(healthRoutes);
+  await app.register(resetRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
   await app.register(awsDialect, { prefix: '/2018-10-31' });

@@ -5,42 +5,44 @@ import { z } from 'zod';
  * A flag `--data-dir x` (or `--data-dir=x`) is the same as STRATA_DATA_DIR=x; flags win over the environment.
  */
 const ConfigSchema = z.object({
-  STRATA_HOST: z.string().min(1).default('127.0.0.1'),
-  STRATA_PORT: z.coerce.number().int().min(0).max(65535).default(4588),
-  STRATA_DATA_DIR: z.string().min(1).default('./.strata'),
-  STRATA_PUBLIC_URL: z.string().url().optional(),
-  STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
-  STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
-  STRATA_LINK_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
-  STRATA_BLOB_BACKEND: z.enum(['fs', 'minio']).default('fs'),
+  STRATA_HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 to serve other machines or containers'),
+  STRATA_PORT: z.coerce.number().int().min(0).max(65535).default(4588).describe('Port to listen on (0: any free port)'),
+  STRATA_DATA_DIR: z.string().min(1).default('./.strata').describe('Where the SQLite file and the blobs live; one Strata at a time'),
+  STRATA_PUBLIC_URL: z.string().url().optional().describe('Base URL of download links (default: the host each request came to)'),
+  STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('fatal, error, warn, info, debug, trace or silent'),
+  STRATA_LOG_FORMAT: z.enum(['text', 'json']).default('text').describe('text: one readable line per request; json: one JSON object per line'),
+  STRATA_SEED: z.string().min(1).optional().describe('A seed manifest (JSON) of layer versions to create at start'),
+  STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000').describe('AWS account of callers that do not name one'),
+  STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1').describe('AWS region of callers whose request is not signed'),
+  STRATA_LINK_TTL_SECONDS: z.coerce.number().int().min(1).default(600).describe('How long a download link stays valid'),
+  STRATA_BLOB_BACKEND: z.enum(['fs', 'minio']).default('fs').describe('Where layer zips live: fs (under the data directory) or minio'),
   // http:// or https:// (TLS on) URL of MinIO or any S3-compatible store.
-  STRATA_MINIO_ENDPOINT: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').default('http://127.0.0.1:9000'),
-  STRATA_MINIO_ACCESS_KEY: z.string().min(1).default('minioadmin'),
-  STRATA_MINIO_SECRET_KEY: z.string().min(1).default('minioadmin'),
-  STRATA_MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('strata-layers'),
-  STRATA_MINIO_REGION: z.string().min(1).default('us-east-1'),
+  STRATA_MINIO_ENDPOINT: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').default('http://127.0.0.1:9000').describe('MinIO, or any S3-compatible store; https:// turns TLS on'),
+  STRATA_MINIO_ACCESS_KEY: z.string().min(1).default('minioadmin').describe('MinIO access key'),
+  STRATA_MINIO_SECRET_KEY: z.string().min(1).default('minioadmin').describe('MinIO secret key'),
+  STRATA_MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('strata-layers').describe('The bucket Strata keeps layer zips in; created at start'),
+  STRATA_MINIO_REGION: z.string().min(1).default('us-east-1').describe('The region Strata signs its MinIO requests for'),
   // AWS limits (docs/specs/aws-lambda-layers.md §5); configurable so tests and users can exercise them cheaply.
-  STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211),
-  STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800),
-  STRATA_AWS_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(262_144_000),
-  STRATA_FC_ACCOUNT_ID: z.string().regex(/^\d{1,32}$/, 'must be digits').default('1234567890123456'),
-  STRATA_FC_REGION: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must look like cn-hangzhou').default('cn-hangzhou'),
+  STRATA_AWS_MAX_REQUEST_BYTES: z.coerce.number().int().min(1).default(70_167_211).describe('PublishLayerVersion request body limit'),
+  STRATA_AWS_MAX_ZIPPED_BYTES: z.coerce.number().int().min(1).default(52_428_800).describe('Largest zip accepted inline by AWS'),
+  STRATA_AWS_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(262_144_000).describe('AWS: a zip whose contents reach this size is refused'),
+  STRATA_FC_ACCOUNT_ID: z.string().regex(/^\d{1,32}$/, 'must be digits').default('1234567890123456').describe('FC account of callers whose access key is not listed'),
+  STRATA_FC_REGION: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must look like cn-hangzhou').default('cn-hangzhou').describe('The FC region, used in ARNs'),
   // "AK1=account1,AK2=account2": the account each access key id belongs to.
   STRATA_FC_ACCESS_KEYS: z
     .string()
     .regex(/^\s*([^=,\s]+=\d+\s*(,\s*|$))*$/, 'must be ACCESS_KEY_ID=ACCOUNT_ID pairs separated by commas')
-    .default(''),
+    .default('').describe('AK1=111,AK2=222: the FC account each access key id belongs to'),
   // Connection limits (README "Configuration"); seconds may be fractions. Body limits after Apache's mod_reqtimeout.
-  STRATA_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
-  STRATA_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
-  STRATA_MIN_BODY_RATE: z.coerce.number().positive().default(500),
-  STRATA_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().default(72),
-  STRATA_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  STRATA_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(20).describe('A request\'s headers must arrive within this time (else 408)'),
+  STRATA_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().default(20).describe('A request body may pause at most this long'),
+  STRATA_MIN_BODY_RATE: z.coerce.number().positive().default(500).describe('Bytes per second a body must average after its first pause allowance'),
+  STRATA_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().default(72).describe('An idle keep-alive connection is closed after this long'),
+  STRATA_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(120).describe('A connection on which nothing moves for this long is closed'),
   // docs/specs/fc-layers.md §2.3: 500 MB per layer package.
-  STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000),
+  STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000).describe('Largest FC layer package'),
   // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
-  STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824),
+  STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824).describe('Strata\'s zip-bomb guard for FC packages'),
 });
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
@@ -52,6 +54,9 @@ export interface Config {
   /** Base URL of download links; when unset they follow the Host each request came to. */
   publicUrl: string | undefined;
   logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
+  logFormat: 'text' | 'json';
+  /** A seed manifest to apply at start (core/seed.ts). */
+  seed: string | undefined;
   linkTtlSeconds: number;
   /** Time limits on connections: see README "Configuration". */
   http: {
@@ -122,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     dataDir: c.STRATA_DATA_DIR,
     publicUrl: c.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: c.STRATA_LOG_LEVEL,
+    logFormat: c.STRATA_LOG_FORMAT,
+    seed: c.STRATA_SEED,
     linkTtlSeconds: c.STRATA_LINK_TTL_SECONDS,
     http: {
       headersTimeoutSeconds: c.STRATA_HEADERS_TIMEOUT_SECONDS,
@@ -175,6 +182,8 @@ export function describeConfig(config: Config): string[] {
     `STRATA_DATA_DIR=${config.dataDir}`,
     `STRATA_PUBLIC_URL=${config.publicUrl ?? "(download links follow each request's Host)"}`,
     `STRATA_LOG_LEVEL=${config.logLevel}`,
+    `STRATA_LOG_FORMAT=${config.logFormat}`,
+    `STRATA_SEED=${config.seed ?? '(none)'}`,
     `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
     `STRATA_HEADERS_TIMEOUT_SECONDS=${config.http.headersTimeoutSeconds}`,
     `STRATA_BODY_TIMEOUT_SECONDS=${config.http.bodyTimeoutSeconds}`,
@@ -202,4 +211,18 @@ export function describeConfig(config: Config): string[] {
     `STRATA_FC_MAX_CODE_BYTES=${config.fc.maxCodeBytes}`,
     `STRATA_FC_MAX_UNZIPPED_BYTES=${config.fc.maxUnzippedBytes}`,
   ];
+}
+
+/** `--data-dir`, the flag of STRATA_DATA_DIR. */
+export const flagOf = (key: string): string => `--${key.replace(/^STRATA_/, '').toLowerCase().replace(/_/g, '-')}`;
+
+/** Every setting as a flag, its variable, its default and what it does: the text of `strata --help`. */
+export function settingsHelp(): string[] {
+  const defaults = ConfigSchema.parse({}) as Record<string, unknown>;
+  return CONFIG_KEYS.map((key) => {
+    const fallback = defaults[key];
+    const shown = fallback === undefined ? '(none)' : fallback === '' ? '(empty)' : String(fallback);
+    return `  ${`${flagOf(key)} <value>`.padEnd(42)} ${ConfigSchema.shape[key].description ?? ''}\n` +
+      `  ${''.padEnd(42)} ${key}, default ${shown}`;
+  });
 }

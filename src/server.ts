@@ -1,15 +1,43 @@
-/** Process entry: `npm start`. Configuration comes from STRATA_* variables and matching --flags. */
+/**
+ * Process entry: `npm start`, `npx strata`, `node dist/server.js`. Configuration comes from STRATA_* variables
+ * and the matching --flags; `--help` lists them all.
+ */
+import { readFileSync } from 'node:fs';
 import { buildApp } from './app.js';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
+import { SeedError } from './seed.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
 
-async function main(): Promise<void> {
+function usage(): string {
+  return [
+    'strata: a local emulator of the AWS Lambda and Alibaba Cloud Function Compute layer APIs',
+    '',
+    'Usage: strata [--flag value]...',
+    '',
+    'Every setting is a flag or the environment variable named below it; flags win over the environment.',
+    '',
+    ...settingsHelp(),
+    '',
+    '  --help                                     This text',
+    '  --version                                  The version of Strata',
+    '',
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(usage());
+  if (argv.includes('--version')) return void process.stdout.write(`${version()}\n`);
   let config;
   try {
-    config = loadConfig(process.env, process.argv.slice(2));
+    config = loadConfig(process.env, argv);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`strata: ${err.message}`);
+      console.error(`strata: ${err.message}\n(strata --help lists every setting)`);
       process.exit(2);
     }
     throw err;
@@ -24,13 +52,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   const address = await app.listen({ host: config.host, port: config.port });
-  console.log(`strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 and /2023-03-30, API documents at /_strata/docs/`);
+  console.log(
+    `strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 ` +
+      'and /2023-03-30; API documents at /_strata/docs/, metrics at /_strata/metrics',
+  );
 }
 
-main().catch((err) => {
+main(process.argv.slice(2)).catch((err) => {
   if (err instanceof DataDirInUse) {
     console.error(`strata: cannot start: ${err.message}`);
     process.exit(3);
+  }
+  if (err instanceof SeedError) {
+    console.error(`strata: cannot start: ${err.message}`);
+    process.exit(2);
   }
   console.error('strata: failed to start:', err);
   process.exit(1);

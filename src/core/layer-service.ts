@@ -12,7 +12,7 @@ import {
 import { ContentLinks } from './links.js';
 import type {
   AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, Page,
-  VersionFilter, VersionOrder,
+  ResetResult, ResetScope, StoreStats, StoredContent, VersionFilter, VersionOrder,
 } from './model.js';
 
 export interface PublishLimits {
@@ -57,6 +57,33 @@ export class LayerService {
   }
 
   async publish(ref: LayerRef, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits): Promise<LayerVersion> {
+    return this.store(staged, limits, (content) => this.repo.insertVersion(ref, meta, content));
+  }
+
+  /**
+   * Publishes under the version number given (a seed) with the same checks as a publish; later publishes are
+   * numbered above it. A version that is already there is kept as it is: `created` is false, and `sameContent`
+   * says whether it holds the staged bytes.
+   */
+  async publishAt(
+    ref: LayerRef, version: number, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits,
+  ): Promise<{ created: boolean; sameContent: boolean; version: LayerVersion }> {
+    assertVersionNumber(version);
+    const existing = this.repo.getVersion(ref, version);
+    if (existing) {
+      try {
+        const { sha256 } = await staged.finish();
+        return { created: false, sameContent: sha256.equals(existing.content.sha256), version: existing };
+      } finally {
+        await staged.discard();
+      }
+    }
+    const created = await this.store(staged, limits, (content) => this.repo.insertVersionAt(ref, version, meta, content));
+    return { created: true, sameContent: true, version: created };
+  }
+
+  /** Checks staged content, stores it as a blob and records it with `record`; on any failure, nothing is kept. */
+  private async store(staged: StagedFile, limits: PublishLimits, record: (content: StoredContent) => LayerVersion): Promise<LayerVersion> {
     try {
       const digests = await staged.finish();
       if (limits.expectedCrc64 !== undefined && limits.expectedCrc64 !== digests.crc64) {
@@ -68,7 +95,7 @@ export class LayerService {
       const blobKey = await this.blobs.adopt(staged.path, digests);
       if (this.blobs.adoptMovesFile) staged.markMoved();
       try {
-        return this.repo.insertVersion(ref, meta, { ...digests, blobKey });
+        return record({ ...digests, blobKey });
       } catch (err) {
         // The metadata failed: drop the blob (if that fails too, the next start sweeps it) and report the cause.
         await this.blobs.delete(blobKey).catch(() => undefined);
@@ -79,6 +106,19 @@ export class LayerService {
     } finally {
       await staged.discard();
     }
+  }
+
+  /** Empties the store, or the layers in `scope`: versions, policies, counters, and (before it returns) blobs. */
+  async reset(scope: ResetScope): Promise<ResetResult> {
+    const { layers, versions, blobKeys } = this.repo.reset(scope);
+    // Rows first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
+    await Promise.all(blobKeys.map((key) => this.blobs.delete(key)));
+    return { layers, versions, blobs: blobKeys.length };
+  }
+
+  /** What the store holds, per cloud. */
+  stats(): StoreStats[] {
+    return this.repo.stats();
   }
 
   /** Throws LayerNotFound when the layer has no version, LayerVersionNotFound when it lacks this one. */

@@ -89,3 +89,25 @@ export interface LayerSummary {
   /** The newest version that matches the list filter. */
   latest: LayerVersion;
 }
+
+/** What a reset empties: everything, or the layers of one cloud, account, region or name within it. */
+export interface ResetScope {
+  cloud?: Cloud | undefined;
+  account?: string | undefined;
+  region?: string | undefined;
+  name?: string | undefined;
+}
+
+export interface ResetResult {
+  layers: number;
+  versions: number;
+  blobs: number;
+}
+
+/** What the store holds, per cloud. */
+export interface StoreStats {
+  cloud: Cloud;
+  layers: number;
+  versions: number;
+  storedBytes: number;
+}

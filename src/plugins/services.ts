@@ -6,7 +6,9 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { BlobStoreUnavailable } from '../core/errors.js';
 import { LayerService } from '../core/layer-service.js';
+import { seedFromFile } from '../seed.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
+import { countFailures } from './metrics.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
@@ -40,10 +42,18 @@ export default fp<{ config: Config }>(
       db = openDatabase(join(config.dataDir, 'strata.sqlite'));
       const repo = new LayerRepo(db);
       backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
+      backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
       const staging = new StagingArea(join(config.dataDir, 'staging'));
       layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
       await staging.reset();
       await recover(app, backend, layers);
+      if (config.seed) {
+        const { created, kept } = await seedFromFile(layers, config.seed, {
+          maxBytes: Math.max(config.aws.maxUnzippedBytes, config.fc.maxCodeBytes),
+          maxUnzippedBytes: Math.max(config.aws.maxUnzippedBytes, config.fc.maxUnzippedBytes),
+        });
+        app.log.info({ seed: config.seed, created: created.length, kept: kept.length }, 'seeded');
+      }
     } catch (err) {
       // A start that fails leaves the directory free for the next one.
       release();

@@ -52,7 +52,7 @@ export default async function contentRoutes(app: FastifyInstance) {
   };
   app.get<{ Params: { key: string }; Querystring: Record<string, string | string[] | undefined> }>(
     `${CONTENT_PREFIX}/:key`,
-    { schema },
+    { schema, config: { surface: 'strata', operation: 'DownloadLayerContent' } },
     async (request, reply) => {
       const { key } = request.params;
       const expires = request.query['X-Strata-Expires'];

@@ -21,6 +21,7 @@ export default async function docsRoutes(app: FastifyInstance) {
   };
 
   app.get<{ Params: { file: string } }>(`${OPENAPI_PREFIX}/:file`, {
+    config: { surface: 'strata', operation: 'GetOpenApiDocument' },
     schema: {
       tags: ['Strata'],
       operationId: 'GetOpenApiDocument',

@@ -23,7 +23,7 @@ export default async function healthRoutes(app: FastifyInstance) {
     summary: 'Whether Strata is ready: its store is open and its blob backend reachable',
     response: { 200: json('Ready'), 503: json('The blob backend cannot be reached') },
   };
-  app.get('/_strata/health', { schema }, async (_request, reply) => {
+  app.get('/_strata/health', { schema, config: { surface: 'strata', operation: 'GetHealth' } }, async (_request, reply) => {
     const blobBackend = await app.blobBackend.health();
     return reply.status(blobBackend.reachable ? 200 : 503).send({
       status: blobBackend.reachable ? 'ok' : 'degraded',

@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import type {
-  AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, StoredContent,
-  VersionFilter, VersionOrder,
+  AccessPolicy, Cloud, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, ResetScope,
+  StoreStats, StoredContent, VersionFilter, VersionOrder,
 } from '../core/model.js';
 
 interface VersionRow {
@@ -64,6 +64,10 @@ const filterParams = (filter: VersionFilter) => ({
   architecture: filter.architecture ?? null,
 });
 
+// A reset's scope: each part that is given must match.
+const SCOPE_SQL = `(@cloud IS NULL OR cloud = @cloud) AND (@account IS NULL OR account = @account)
+  AND (@region IS NULL OR region = @region) AND (@name IS NULL OR name = @name)`;
+
 /** Everything Strata keeps about layers, in SQLite. Every method is one statement or one transaction. */
 export class LayerRepo {
   private readonly stmts;
@@ -121,6 +125,14 @@ export class LayerRepo {
       setPublic: db.prepare(`UPDATE layers SET is_public = @isPublic
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
       blobKeys: db.prepare(`SELECT blob_key FROM layer_versions`).pluck(),
+      resetVersions: db.prepare(`DELETE FROM layer_versions WHERE layer_id IN (SELECT id FROM layers WHERE ${SCOPE_SQL})
+        RETURNING blob_key`).pluck(),
+      resetLayers: db.prepare(`DELETE FROM layers WHERE ${SCOPE_SQL}`),
+      raiseCounter: db.prepare(`UPDATE layers SET next_version = MAX(next_version, @version + 1)
+        WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name
+        RETURNING id, is_public`),
+      stats: db.prepare(`SELECT l.cloud, COUNT(DISTINCT l.id) AS layers, COUNT(*) AS versions, SUM(v.size) AS bytes
+        FROM layer_versions v JOIN layers l ON l.id = v.layer_id GROUP BY l.cloud ORDER BY l.cloud`),
       getSetting: db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck(),
       putSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
     };
@@ -132,21 +144,54 @@ export class LayerRepo {
       const now = Date.now();
       this.stmts.upsertLayer.run({ ...ref, now });
       const claimed = this.stmts.claimVersion.get(ref) as { id: number; version: number; is_public: number };
-      this.stmts.insertVersion.run({
-        layerId: claimed.id,
-        version: claimed.version,
-        description: meta.description,
-        license: meta.license,
-        runtimes: meta.compatibleRuntimes === null ? null : JSON.stringify(meta.compatibleRuntimes),
-        architectures: meta.compatibleArchitectures === null ? null : JSON.stringify(meta.compatibleArchitectures),
-        createdAt: now,
-        blobKey: content.blobKey,
-        sha256: content.sha256,
-        crc64: content.crc64,
-        size: content.size,
-      });
-      return { ref, version: claimed.version, ...meta, createdAt: now, content, isPublic: claimed.is_public === 1 };
+      return this.recordVersion(ref, claimed, meta, content, now);
     }).immediate();
+
+  /**
+   * Records the version under the number given (a seed; the number must be free), and numbers later versions
+   * above it.
+   */
+  readonly insertVersionAt = (ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent): LayerVersion =>
+    this.db.transaction(() => {
+      const now = Date.now();
+      this.stmts.upsertLayer.run({ ...ref, now });
+      const layer = this.stmts.raiseCounter.get({ ...ref, version }) as { id: number; is_public: number };
+      return this.recordVersion(ref, { ...layer, version }, meta, content, now);
+    }).immediate();
+
+  private recordVersion(
+    ref: LayerRef, layer: { id: number; version: number; is_public: number }, meta: LayerVersionMeta,
+    content: StoredContent, now: number,
+  ): LayerVersion {
+    this.stmts.insertVersion.run({
+      layerId: layer.id,
+      version: layer.version,
+      description: meta.description,
+      license: meta.license,
+      runtimes: meta.compatibleRuntimes === null ? null : JSON.stringify(meta.compatibleRuntimes),
+      architectures: meta.compatibleArchitectures === null ? null : JSON.stringify(meta.compatibleArchitectures),
+      createdAt: now,
+      blobKey: content.blobKey,
+      sha256: content.sha256,
+      crc64: content.crc64,
+      size: content.size,
+    });
+    return { ref, version: layer.version, ...meta, createdAt: now, content, isPublic: layer.is_public === 1 };
+  }
+
+  /** Removes every layer in scope with its versions, grants and version counter; returns the blobs to remove. */
+  readonly reset = (scope: ResetScope): { layers: number; versions: number; blobKeys: string[] } =>
+    this.db.transaction(() => {
+      const params = { cloud: scope.cloud ?? null, account: scope.account ?? null, region: scope.region ?? null, name: scope.name ?? null };
+      const blobKeys = this.stmts.resetVersions.all(params) as string[];
+      const layers = this.stmts.resetLayers.run(params).changes;
+      return { layers, versions: blobKeys.length, blobKeys };
+    }).immediate();
+
+  stats(): StoreStats[] {
+    const rows = this.stmts.stats.all() as { cloud: Cloud; layers: number; versions: number; bytes: number }[];
+    return rows.map((r) => ({ cloud: r.cloud, layers: r.layers, versions: r.versions, storedBytes: r.bytes }));
+  }
 
   getVersion(ref: LayerRef, version: number): LayerVersion | undefined {
     const row = this.stmts.getVersion.get({ ...ref, version }) as VersionRow | undefined;

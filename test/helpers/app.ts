@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
+import { startStrata } from '../../src/index.js';
 import { minioClient } from '../../src/store/blob/index.js';
 
 /** The blob backend this test project runs on: `fs` (default) or `minio` (vitest.config.ts). */
@@ -57,12 +57,9 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
   // A restart keeps the first start's bucket: it is part of `env` from then on.
   env = { ...backendEnv(), ...env };
-  const config = loadConfig({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: String(port), ...env });
-  const app = await buildApp(config);
-  await app.listen({ host: '127.0.0.1', port: config.port });
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://127.0.0.1:${boundPort}`;
+  // Through the in-process API users get (src/index.ts).
+  const strata = await startStrata({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, ...env });
+  const { app, config, url, port: boundPort } = strata;
   return {
     app,
     url,

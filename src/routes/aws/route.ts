@@ -45,7 +45,7 @@ export function route<O extends AwsOperation>(
     method,
     url,
     schema: operationSchema(operation, summary),
-    config: { awsOperation: operation },
+    config: { awsOperation: operation, surface: 'aws', operation },
     handler: (request, reply) => serve(app, operation, handler, request, reply),
   });
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { AccessDenied } from './errors.js';
 
@@ -19,9 +20,22 @@ export function accessKeyIdOf(authorization: string | undefined): string | undef
 }
 
 /**
+ * The account a Host names. FC's endpoints are `<account-id>.<region>.fc.aliyuncs.com`, and the clients that
+ * build them from a configured endpoint (Terraform's alicloud provider, both its FC clients) connect to
+ * `<account-id>.<endpoint>`, e.g. `1234567890123456.localhost:4588` (docs/specs/tools-on-the-wire.md, Terraform).
+ * An IP address (`127.0.0.1`, which @alicloud/fc2 sends) names none.
+ */
+export function hostAccountOf(host: string | undefined): string | undefined {
+  const name = (host ?? '').replace(/:\d+$/, '');
+  if (isIP(name) !== 0 || name.startsWith('[')) return undefined;
+  return /^(\d+)\./.exec(name)?.[1];
+}
+
+/**
  * The caller's account is the one its access key belongs to (STRATA_FC_ACCESS_KEYS, else the default account),
  * whichever API version it calls, so a layer created through one SDK is seen through the others. A request
- * whose `X-Fc-Account-Id` names another account is refused, as FC refuses a key acting for another account.
+ * whose `X-Fc-Account-Id`, or whose Host's account prefix, names another account is refused, as FC refuses a
+ * key acting for another account.
  */
 export function callerOf(
   request: FastifyRequest,
@@ -29,12 +43,17 @@ export function callerOf(
 ): FcCaller {
   const accessKeyId = accessKeyIdOf(request.headers.authorization);
   const account = (accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId;
-  const claimed = request.headers['x-fc-account-id'];
-  if (typeof claimed === 'string' && claimed !== '' && claimed !== account) {
-    throw new AccessDenied(
-      `the access key '${accessKeyId ?? '(none)'}' belongs to account '${account}', not to account '${claimed}' ` +
-        `named by X-Fc-Account-Id`,
-    );
+  const header = request.headers['x-fc-account-id'];
+  const claims: [string | undefined, string][] = [
+    [typeof header === 'string' && header !== '' ? header : undefined, 'X-Fc-Account-Id'],
+    [hostAccountOf(request.headers.host), 'the Host'],
+  ];
+  for (const [claimed, by] of claims) {
+    if (claimed !== undefined && claimed !== account) {
+      throw new AccessDenied(
+        `the access key '${accessKeyId ?? '(none)'}' belongs to account '${account}', not to account '${claimed}' named by ${by}`,
+      );
+    }
   }
   return { accessKeyId, account, region: config.region };
 }

@@ -5,7 +5,8 @@
  * Gaps: signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
  * the admin and temporary-bucket endpoints of Serverless Devs' FC 2.0 big-code flow are not served.
  * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
- * uses; X-Fc-Account-Id naming another account is refused with AccessDenied.
+ * uses; X-Fc-Account-Id, or a Host's `<account-id>.` prefix (Terraform's alicloud provider), naming another
+ * account is refused with AccessDenied.
  * Client quirks: the 2021 SDK and Terraform send `Code`, others `code`; Tea SDKs send chunked bodies; the
  * 2021 SDK reads `codesize` on create; @alicloud/fc2 parses bodies only when Content-Type is application/json.
  */

@@ -35,7 +35,7 @@ export function route(
     method,
     url,
     schema: { operationId: operation, tags: [`Function Compute ${api}`], ...doc, response: responsesOf(api)[operation] },
-    config: { fcOperation: operation },
+    config: { fcOperation: operation, surface: `fc-${api}`, operation },
     handler: (request, reply) => handler({ api, request, reply, caller: callerOf(request, app.config.fc) }),
   });
 }

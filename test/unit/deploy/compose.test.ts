@@ -17,6 +17,7 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  networks?: Record<string, { aliases?: string[] }>;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
@@ -44,6 +45,18 @@ describe('docker-compose.yml', () => {
     expect(strata!.environment!.STRATA_MINIO_ACCESS_KEY).toBe(minio!.environment!.MINIO_ROOT_USER);
     expect(strata!.environment!.STRATA_MINIO_SECRET_KEY).toBe(minio!.environment!.MINIO_ROOT_PASSWORD);
     expect(new URL(config.minio!.endpoint).port).toBe(minio!.ports![0]!.split(':')[1]);
+  });
+
+  it("compose: other containers reach Strata as strata and as <account>.strata, the configured FC account", () => {
+    // Terraform's alicloud provider connects to `<account_id>.<endpoint>` (docs/specs/tools-on-the-wire.md).
+    const account = loadConfig({ STRATA_FC_ACCOUNT_ID: interpolate(strata!.environment!.STRATA_FC_ACCOUNT_ID!) }).fc.accountId;
+    expect(account).toBe('1234567890123456');
+    expect(strata!.networks).toEqual({ default: { aliases: ['${STRATA_FC_ACCOUNT_ID:-1234567890123456}.strata'] } });
+    expect(strata!.networks!.default!.aliases!.map(interpolate)).toEqual([`${account}.strata`]);
+    // Both name the account through the same variable, so they cannot drift apart when it is set.
+    const variable = (value: string) => /^\$\{([A-Z_]+):-/.exec(value)?.[1];
+    expect(variable(strata!.networks!.default!.aliases![0]!)).toBe('STRATA_FC_ACCOUNT_ID');
+    expect(variable(strata!.environment!.STRATA_FC_ACCOUNT_ID!)).toBe('STRATA_FC_ACCOUNT_ID');
   });
 
   it('compose: ports, named volumes, and Strata waiting for a healthy MinIO', () => {
