@@ -38,9 +38,13 @@ export default defineConfig({
               test: {
                 name: 'minio',
                 include: integration,
-                // The README's examples and the Java/Go SDK runs are about clients, not storage: once is enough.
-                // one-backend/ holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
-                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**'],
+                // The README's examples and the Java/Go SDK runs are about clients, not storage: once is enough, and
+                // so are the console's browser tests, which are about the page. one-backend/ holds tests that choose
+                // their own backend (fs symlinks, an unreachable MinIO).
+                exclude: [
+                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**',
+                  'test/integration/console/browser.test.ts',
+                ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
               },

@@ -15,7 +15,8 @@ import { DomainError } from '../../core/errors.js';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
-import type { FcApiVersion } from './api-versions.js';
+import { FC_API_VERSIONS, type FcApiVersion } from './api-versions.js';
+import { fcCloudView } from './cloud-view.js';
 import {
   FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, RequestTimeout, fromDomain,
 } from './errors.js';
@@ -43,6 +44,8 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   const { config } = app;
   const maxCode = config.fc.maxCodeBytes;
   app.refusals.add(fcRefusals(api));
+  // One view describes every API version; it is registered with the first.
+  if (api === FC_API_VERSIONS[0]) app.cloudViews.register(fcCloudView(config, app.layers));
   app.decorateRequest('fcRequestId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.fcRequestId = stampRequestId(api, reply);
