@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects: unit tests once, every integration test on each blob backend (the filesystem default and MinIO),
- * and every integration test once more with signature verification on (`verify`). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
- * records its path in .cache/minio-bin. Without it, CI fails; a developer is told which tests did not run.
+ * Five projects: unit tests once; every integration test on each blob backend (the filesystem default and MinIO);
+ * once more with signature verification on (`verify`); and once more as a team runs Strata (`postgres`: metadata
+ * in PostgreSQL, blobs in MinIO, with the replica tests of test/integration/team/). The MinIO server binary comes
+ * from scripts/minio.sh and the PostgreSQL programs from scripts/postgres.sh (run by `npm test`'s set-up), which
+ * record their paths in .cache/. Without them, CI fails; a developer is told which tests did not run.
  */
 const minioBin = existsSync('.cache/minio-bin') ? readFileSync('.cache/minio-bin', 'utf8').trim() : '';
 const haveMinio = minioBin !== '' && existsSync(minioBin);
@@ -16,7 +18,18 @@ if (!haveMinio) {
   console.warn(`\n*** The integration tests on the MinIO backend (project "minio") will NOT run: ${why}. ***\n`);
 }
 
+const postgresBin = existsSync('.cache/postgres-bin') ? readFileSync('.cache/postgres-bin', 'utf8').trim() : '';
+const havePostgres = postgresBin !== '' && existsSync(postgresBin) && haveMinio;
+if (havePostgres) process.env.STRATA_TEST_POSTGRES_BIN = postgresBin;
+if (!havePostgres) {
+  const why = haveMinio ? 'no PostgreSQL server programs (run scripts/postgres.sh)' : 'no MinIO server binary';
+  if (process.env.CI) throw new Error(`the PostgreSQL metadata tests cannot run: ${why}`);
+  console.warn(`\n*** The integration tests on PostgreSQL metadata (project "postgres") will NOT run: ${why}. ***\n`);
+}
+
 const integration = ['test/integration/**/*.test.ts'];
+/** The replica tests need PostgreSQL and MinIO: the `postgres` project only. */
+const team = 'test/integration/team/**';
 
 // The AWS SDK warns, once per process, that its releases after January 2027 will need Node 22. Silenced here, for
 // the test run only (its own documented switch), so that it does not repeat in every test file on Node 20.
@@ -30,7 +43,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'] } },
-      { extends: true, test: { name: 'fs', include: integration, env: { STRATA_TEST_BACKEND: 'fs' } } },
+      { extends: true, test: { name: 'fs', include: integration, exclude: [team], env: { STRATA_TEST_BACKEND: 'fs' } } },
       // Every integration test again with signatures verified (test/helpers/auth.ts), on the filesystem backend: the
       // clients sign with secrets Strata knows, and what differs with verification on is asserted as such.
       {
@@ -42,7 +55,7 @@ export default defineConfig({
           // Serverless Devs' (which uploads through it) wait for OSS signature verification and the keys they sign
           // with to be registered; until then they run with verification off only.
           exclude: [
-            'test/integration/auth/**', 'test/integration/oss/**', 'test/integration/serverless-devs.test.ts',
+            'test/integration/auth/**', 'test/integration/oss/**', 'test/integration/serverless-devs.test.ts', team,
           ],
           env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' },
         },
@@ -59,10 +72,28 @@ export default defineConfig({
                 // their own backend (fs symlinks, an unreachable MinIO); auth/ tests are about signatures.
                 exclude: [
                   'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**',
-                  'test/integration/console/browser.test.ts', 'test/integration/auth/**',
+                  'test/integration/console/browser.test.ts', 'test/integration/auth/**', team,
                 ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
+              },
+            },
+          ]
+        : []),
+      ...(havePostgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: integration,
+                // What is about clients, the page, signatures or one chosen backend ran in the other projects.
+                exclude: [
+                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**',
+                  'test/integration/console/browser.test.ts', 'test/integration/auth/**',
+                ],
+                env: { STRATA_TEST_BACKEND: 'minio', STRATA_TEST_METADATA: 'postgres' },
+                globalSetup: ['test/helpers/minio-server.ts', 'test/helpers/postgres-server.ts'],
               },
             },
           ]

@@ -26,6 +26,7 @@ build() {
 build .cache/java-clients scripts/java-clients.sh "Java clients" "the AWS SDK for Java and FC Java SDK tests"
 build .cache/go-clients scripts/go-clients.sh "Go client" "the AWS SDK for Go tests"
 build .cache/minio-bin scripts/minio.sh "MinIO server" "the MinIO-backend tests"
+build .cache/postgres-bin scripts/postgres.sh "PostgreSQL programs" "the PostgreSQL-metadata tests"
 # The console tests drive Debian's chromium through playwright-core (which downloads no browser). CI installs it;
 # elsewhere installing it is left to the developer (it needs root), and the browser tests say they did not run.
 if [ ! -x /usr/bin/chromium ] && [ -n "${CI:-}" ]; then

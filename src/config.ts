@@ -17,6 +17,13 @@ const ConfigSchema = z.object({
   STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000').describe('AWS account of callers that do not name one'),
   STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1').describe('AWS region of callers whose request is not signed'),
   STRATA_LINK_TTL_SECONDS: z.coerce.number().int().min(1).default(600).describe('How long a download link stays valid'),
+  // Unset (or `sqlite:`): the SQLite file in the data directory; postgres://… or postgresql://…: a PostgreSQL
+  // database that several replicas can share (README "A shared Strata for a team").
+  STRATA_METADATA_URL: z
+    .string()
+    .refine((u) => /^(sqlite:$|postgres(ql)?:\/\/)/.test(u), 'must be sqlite: or a postgres:// URL')
+    .optional()
+    .describe('Where metadata lives: unset or sqlite: (the data directory), or postgres://user:pass@host/db'),
   STRATA_BLOB_BACKEND: z.enum(['fs', 'minio']).default('fs').describe('Where layer zips live: fs (under the data directory) or minio'),
   // http:// or https:// (TLS on) URL of MinIO or any S3-compatible store.
   STRATA_MINIO_ENDPOINT: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').default('http://127.0.0.1:9000').describe('MinIO, or any S3-compatible store; https:// turns TLS on'),
@@ -98,6 +105,8 @@ export interface Config {
     keepAliveTimeoutSeconds: number;
     idleTimeoutSeconds: number;
   };
+  /** A PostgreSQL URL, or undefined for the SQLite file in the data directory. */
+  metadataUrl: string | undefined;
   blobBackend: 'fs' | 'minio';
   /** Set when blobBackend is minio. */
   minio:
@@ -201,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       keepAliveTimeoutSeconds: c.STRATA_KEEP_ALIVE_TIMEOUT_SECONDS,
       idleTimeoutSeconds: c.STRATA_IDLE_TIMEOUT_SECONDS,
     },
+    metadataUrl: c.STRATA_METADATA_URL === undefined || c.STRATA_METADATA_URL === 'sqlite:' ? undefined : c.STRATA_METADATA_URL,
     blobBackend: c.STRATA_BLOB_BACKEND,
     minio:
       c.STRATA_BLOB_BACKEND === 'minio'
@@ -268,6 +278,7 @@ export function describeConfig(config: Config): string[] {
     `STRATA_MIN_BODY_RATE=${config.http.minBodyBytesPerSecond}`,
     `STRATA_KEEP_ALIVE_TIMEOUT_SECONDS=${config.http.keepAliveTimeoutSeconds}`,
     `STRATA_IDLE_TIMEOUT_SECONDS=${config.http.idleTimeoutSeconds}`,
+    `STRATA_METADATA_URL=${config.metadataUrl ? redactUrl(config.metadataUrl) : '(the SQLite file in the data directory)'}`,
     `STRATA_BLOB_BACKEND=${config.blobBackend}`,
     ...(config.minio
       ? [
@@ -317,4 +328,15 @@ export function settingsHelp(): string[] {
     return `  ${`${flagOf(key)} <value>`.padEnd(42)} ${ConfigSchema.shape[key].description ?? ''}\n` +
       `  ${''.padEnd(42)} ${key}, default ${shown}`;
   });
+}
+
+/** A URL with its password replaced, for the start-up banner. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '(set)';
+    return u.toString();
+  } catch {
+    return '(set)';
+  }
 }

@@ -106,10 +106,10 @@ export async function seed(layers: LayerService, manifest: unknown, baseDir: str
     });
     if (!outcome.sameContent) throw new SeedError(`seed ${label}: that version already exists with other content`);
     if (entry.public) {
-      if (ref.cloud === 'fc') layers.setLayerPublic(ref, true);
+      if (ref.cloud === 'fc') await layers.setLayerPublic(ref, true);
       else {
         try {
-          layers.addGrant(ref, version, PUBLIC_GRANT, undefined);
+          await layers.addGrant(ref, version, PUBLIC_GRANT, undefined);
         } catch (err) {
           // Seeded before: the statement is there already.
           if (!(err instanceof GrantAlreadyExists)) throw err;

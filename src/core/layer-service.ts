@@ -1,15 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { inspectZip, ZipInspectionError } from '../codec/zip.js';
-import type { BlobStore } from '../store/blob/blob-store.js';
-import type { LayerRepo } from '../store/layer-repo.js';
-import type { ObjectLocation, ObjectSource } from '../store/sources/object-source.js';
+import { VersionTaken, type BlobStore, type LayerRepository, type ObjectLocation, type ObjectSource } from './ports.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
 import { stageStream } from './ingest.js';
 import {
   ChecksumMismatch, EmptyZip, GrantAlreadyExists, GrantNotFound, InvalidVersionNumber, LayerNotFound,
   LayerVersionNotFound, NotAZip, PolicyNotFound, RevisionMismatch, UnzippedTooLarge, asStorageFull,
 } from './errors.js';
-import { ContentLinks } from './links.js';
+import type { ContentLinks } from './links.js';
 import type {
   AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, Page,
   ResetResult, ResetScope, ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
@@ -33,22 +31,22 @@ export interface PageRequest<C> {
  * any step leaves no row, no blob and no consumed version number.
  */
 export class LayerService {
-  readonly links: ContentLinks;
-
   constructor(
-    private readonly repo: LayerRepo,
+    private readonly repo: LayerRepository,
     private readonly blobs: BlobStore,
     private readonly sources: ObjectSource,
     readonly staging: StagingArea,
-    linkTtlSeconds: number,
-  ) {
-    this.links = new ContentLinks(repo.setting('link-secret', () => randomBytes(32).toString('hex')), linkTtlSeconds);
-  }
+    readonly links: ContentLinks,
+  ) {}
 
-  /** Drops blobs that a crash left without metadata. */
-  async recover(): Promise<{ orphanBlobs: number }> {
-    const keys = this.repo.allBlobKeys();
-    return { orphanBlobs: await this.blobs.sweep((key) => keys.has(key)) };
+  /**
+   * Drops blobs that a crash left without metadata. With `olderThanMs`, only blobs older than that: replicas that
+   * share the metadata store may be committing newer ones.
+   */
+  async recover(olderThanMs?: number): Promise<{ orphanBlobs: number }> {
+    // The blob listing starts after the keys are read: a blob committed in between is newer than the threshold.
+    const keys = await this.repo.allBlobKeys();
+    return { orphanBlobs: await this.blobs.sweep((key) => keys.has(key), olderThanMs) };
   }
 
   /** Copies a bucket object into staging, to publish it like inline content. */
@@ -69,21 +67,37 @@ export class LayerService {
     ref: LayerRef, version: number, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits,
   ): Promise<{ created: boolean; sameContent: boolean; version: LayerVersion }> {
     assertVersionNumber(version);
-    const existing = this.repo.getVersion(ref, version);
-    if (existing) {
-      try {
-        const { sha256 } = await staged.finish();
-        return { created: false, sameContent: sha256.equals(existing.content.sha256), version: existing };
-      } finally {
-        await staged.discard();
-      }
+    const existing = await this.repo.getVersion(ref, version);
+    if (existing) return this.compare(staged, existing);
+    let sha256: Buffer | undefined;
+    try {
+      const created = await this.store(staged, limits, (content) => {
+        sha256 = content.sha256;
+        return this.repo.insertVersionAt(ref, version, meta, content);
+      });
+      return { created: true, sameContent: true, version: created };
+    } catch (err) {
+      // Seeded meanwhile by another replica sharing the metadata store (the blob just stored is gone again).
+      const taken = err instanceof VersionTaken ? await this.repo.getVersion(ref, version) : undefined;
+      if (!taken) throw err;
+      return { created: false, sameContent: sha256 !== undefined && sha256.equals(taken.content.sha256), version: taken };
     }
-    const created = await this.store(staged, limits, (content) => this.repo.insertVersionAt(ref, version, meta, content));
-    return { created: true, sameContent: true, version: created };
+  }
+
+  /** A version already there, and whether it holds the staged bytes. */
+  private async compare(staged: StagedFile, existing: LayerVersion) {
+    try {
+      const { sha256 } = await staged.finish();
+      return { created: false, sameContent: sha256.equals(existing.content.sha256), version: existing };
+    } finally {
+      await staged.discard();
+    }
   }
 
   /** Checks staged content, stores it as a blob and records it with `record`; on any failure, nothing is kept. */
-  private async store(staged: StagedFile, limits: PublishLimits, record: (content: StoredContent) => LayerVersion): Promise<LayerVersion> {
+  private async store(
+    staged: StagedFile, limits: PublishLimits, record: (content: StoredContent) => Promise<LayerVersion>,
+  ): Promise<LayerVersion> {
     try {
       const digests = await staged.finish();
       if (limits.expectedCrc64 !== undefined && limits.expectedCrc64 !== digests.crc64) {
@@ -95,7 +109,7 @@ export class LayerService {
       const blobKey = await this.blobs.adopt(staged.path, digests);
       if (this.blobs.adoptMovesFile) staged.markMoved();
       try {
-        return record({ ...digests, blobKey });
+        return await record({ ...digests, blobKey });
       } catch (err) {
         // The metadata failed: drop the blob (if that fails too, the next start sweeps it) and report the cause.
         await this.blobs.delete(blobKey).catch(() => undefined);
@@ -110,43 +124,48 @@ export class LayerService {
 
   /** Empties the store, or the layers in `scope`: versions, policies, counters, and (before it returns) blobs. */
   async reset(scope: ResetScope): Promise<ResetResult> {
-    const { layers, versions, blobKeys } = this.repo.reset(scope);
+    const { layers, versions, blobKeys } = await this.repo.reset(scope);
     // Rows first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
     await Promise.all(blobKeys.map((key) => this.blobs.delete(key)));
     return { layers, versions, blobs: blobKeys.length };
   }
 
   /** What the store holds, per cloud. */
-  stats(): StoreStats[] {
+  stats(): Promise<StoreStats[]> {
     return this.repo.stats();
   }
 
+  /** Whether the metadata store answers. */
+  metadataHealth(): Promise<{ reachable: boolean; error?: string }> {
+    return this.repo.health();
+  }
+
   /** Throws LayerNotFound when the layer has no version, LayerVersionNotFound when it lacks this one. */
-  getVersion(ref: LayerRef, version: number): LayerVersion {
+  async getVersion(ref: LayerRef, version: number): Promise<LayerVersion> {
     assertVersionNumber(version);
-    const found = this.repo.getVersion(ref, version);
-    if (!found) throw this.missing(ref, version);
+    const found = await this.repo.getVersion(ref, version);
+    if (!found) throw await this.missing(ref, version);
     return found;
   }
 
   /** Throws LayerNotFound unless the layer has at least one version. */
-  requireLayer(ref: LayerRef): void {
-    if (!this.repo.layerExists(ref)) throw new LayerNotFound(ref);
+  async requireLayer(ref: LayerRef): Promise<void> {
+    if (!(await this.repo.layerExists(ref))) throw new LayerNotFound(ref);
   }
 
-  listVersions(
+  async listVersions(
     ref: LayerRef, filter: VersionFilter, order: VersionOrder, page: PageRequest<number>,
-  ): Page<LayerVersion, number> {
-    const rows = this.repo.listVersions(ref, filter, order, page.start, page.limit + 1);
+  ): Promise<Page<LayerVersion, number>> {
+    const rows = await this.repo.listVersions(ref, filter, order, page.start, page.limit + 1);
     return paginate(rows, page.limit, (v) => v.version);
   }
 
-  listLayers(scope: LayerScope, filter: LayerFilter, page: PageRequest<string>): Page<LayerSummary, string> {
-    return paginate(this.repo.listLayers(scope, filter, page.start, page.limit + 1), page.limit, (l) => l.ref.name);
+  async listLayers(scope: LayerScope, filter: LayerFilter, page: PageRequest<string>): Promise<Page<LayerSummary, string>> {
+    return paginate(await this.repo.listLayers(scope, filter, page.start, page.limit + 1), page.limit, (l) => l.ref.name);
   }
 
   /** The clouds, accounts and regions that hold layers, with how many layers and versions each holds. */
-  listScopes(): ScopeSummary[] {
+  listScopes(): Promise<ScopeSummary[]> {
     return this.repo.listScopes();
   }
 
@@ -156,37 +175,37 @@ export class LayerService {
    */
   async deleteVersion(ref: LayerRef, version: number, opts: { mustExist?: boolean } = {}): Promise<boolean> {
     assertVersionNumber(version);
-    const content = this.repo.deleteVersion(ref, version);
-    if (!content && opts.mustExist) throw this.missing(ref, version);
+    const content = await this.repo.deleteVersion(ref, version);
+    if (!content && opts.mustExist) throw await this.missing(ref, version);
     // Row first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
     if (content) await this.blobs.delete(content.blobKey);
     return content !== undefined;
   }
 
-  getPolicy(ref: LayerRef, version: number): AccessPolicy {
+  async getPolicy(ref: LayerRef, version: number): Promise<AccessPolicy> {
     assertVersionNumber(version);
-    const policy = this.repo.getPolicy(ref, version);
-    if (!policy) throw this.missing(ref, version);
+    const policy = await this.repo.getPolicy(ref, version);
+    if (!policy) throw await this.missing(ref, version);
     if (policy.revision === null || policy.grants.length === 0) throw new PolicyNotFound();
     return { grants: policy.grants, revision: policy.revision };
   }
 
   /** Who may use a version besides its owner: its grants, none when it has none or does not exist. */
-  grantsOf(ref: LayerRef, version: number): Grant[] {
+  async grantsOf(ref: LayerRef, version: number): Promise<Grant[]> {
     if (version < 1) return [];
-    return this.repo.getPolicy(ref, version)?.grants ?? [];
+    return (await this.repo.getPolicy(ref, version))?.grants ?? [];
   }
 
   /**
    * Adds a statement. `checkSize` sees the grants as they would be and may throw to refuse them.
    * A duplicate statement id is reported before a stale revision (LocalStack's order; AWS's is not recorded).
    */
-  addGrant(
+  async addGrant(
     ref: LayerRef, version: number, grant: Grant, expectedRevision: string | undefined,
     checkSize?: (grants: Grant[]) => void,
-  ): AccessPolicy {
+  ): Promise<AccessPolicy> {
     assertVersionNumber(version);
-    const policy = this.repo.updatePolicy(ref, version, randomUUID(), (current) => {
+    const policy = await this.repo.updatePolicy(ref, version, randomUUID(), (current) => {
       if (current.grants.some((g) => g.statementId === grant.statementId)) {
         throw new GrantAlreadyExists(grant.statementId);
       }
@@ -194,33 +213,35 @@ export class LayerService {
       checkSize?.([...current.grants, grant]);
       return { add: grant };
     });
-    if (!policy) throw this.missing(ref, version);
+    if (!policy) throw await this.missing(ref, version);
     return policy;
   }
 
   /** Removes a statement; a stale revision is reported before a missing statement (LocalStack's order). */
-  removeGrant(ref: LayerRef, version: number, statementId: string, expectedRevision: string | undefined): AccessPolicy {
+  async removeGrant(
+    ref: LayerRef, version: number, statementId: string, expectedRevision: string | undefined,
+  ): Promise<AccessPolicy> {
     assertVersionNumber(version);
-    const policy = this.repo.updatePolicy(ref, version, randomUUID(), (current) => {
+    const policy = await this.repo.updatePolicy(ref, version, randomUUID(), (current) => {
       if (expectedRevision !== undefined && expectedRevision !== current.revision) throw new RevisionMismatch();
       if (!current.grants.some((g) => g.statementId === statementId)) throw new GrantNotFound(statementId);
       return { removeId: statementId };
     });
-    if (!policy) throw this.missing(ref, version);
+    if (!policy) throw await this.missing(ref, version);
     return policy;
   }
 
   /** Makes every version of the layer visible to all accounts, or to its owner only. */
-  setLayerPublic(ref: LayerRef, isPublic: boolean): void {
-    if (!this.repo.setPublic(ref, isPublic)) throw new LayerNotFound(ref);
+  async setLayerPublic(ref: LayerRef, isPublic: boolean): Promise<void> {
+    if (!(await this.repo.setPublic(ref, isPublic))) throw new LayerNotFound(ref);
   }
 
   openContent(blobKey: string) {
     return this.blobs.open(blobKey);
   }
 
-  private missing(ref: LayerRef, version: number): LayerNotFound | LayerVersionNotFound {
-    return this.repo.layerExists(ref) ? new LayerVersionNotFound(ref, version) : new LayerNotFound(ref, version);
+  private async missing(ref: LayerRef, version: number): Promise<LayerNotFound | LayerVersionNotFound> {
+    return (await this.repo.layerExists(ref)) ? new LayerVersionNotFound(ref, version) : new LayerNotFound(ref, version);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StagingArea } from '../store/staging.js';
-import type { ObjectLocation, ObjectSource } from '../store/sources/object-source.js';
+import type { ObjectLocation, ObjectSource } from './ports.js';
 import {
   BucketMissing, ObjectDigestMismatch, ObjectIncomplete, ObjectMissing, ObjectTooLarge,
   type BucketStore, type ByteRange, type NewObject, type ObjectInfo,

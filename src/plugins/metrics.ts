@@ -64,9 +64,10 @@ export default fp(async (app) => {
   const held = (name: string, help: string, pick: (s: { layers: number; versions: number; storedBytes: number }) => number) =>
     new Gauge({
       name, help, labelNames: ['cloud'], registers: [registry],
-      collect() {
+      async collect() {
+        const stats = await app.layers.stats();
         this.reset();
-        for (const s of app.layers.stats()) this.set({ cloud: s.cloud }, pick(s));
+        for (const s of stats) this.set({ cloud: s.cloud }, pick(s));
       },
     });
   held('strata_layers', 'Layers with at least one version', (s) => s.layers);

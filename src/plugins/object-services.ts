@@ -1,19 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { ObjectService } from '../core/object-service.js';
 import { TemporaryUploads } from '../core/temporary-uploads.js';
 import { createBucketStore } from '../store/buckets/index.js';
-import type { Db } from '../store/db.js';
-import type { LayerRepo } from '../store/layer-repo.js';
+import type { Db } from '../store/sqlite/db.js';
 import type { StagingArea } from '../store/staging.js';
 
 /**
  * The bucket objects behind the object dialect and FC's temporary upload bucket. The temporary bucket is named
  * for this data directory's instance id, so Strata instances sharing a MinIO never sweep each other's uploads.
  */
-export function createObjectService(config: Config, db: Db, repo: LayerRepo, staging: StagingArea, instanceId: string) {
-  const temporary = new TemporaryUploads(repo.setting('upload-token-secret', () => randomBytes(32).toString('hex')), {
+export function createObjectService(config: Config, db: Db, uploadSecret: string, staging: StagingArea, instanceId: string) {
+  const temporary = new TemporaryUploads(uploadSecret, {
     bucket: `fc-temp-${config.fc.region}-${instanceId}`,
     credentialTtlSeconds: config.fc.tempCredentialTtlSeconds,
     objectTtlSeconds: config.fc.tempObjectTtlSeconds,

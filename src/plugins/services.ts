@@ -9,9 +9,12 @@ import { LayerService } from '../core/layer-service.js';
 import { seedFromFile } from '../seed.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { countFailures } from './metrics.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { ContentLinks } from '../core/links.js';
+import type { LayerRepository } from '../core/ports.js';
+import { openDatabase, type Db } from '../store/sqlite/db.js';
+import { SqliteLayerRepo } from '../store/sqlite/sqlite-repository.js';
+import { PostgresLayerRepo } from '../store/postgres/layer-repo.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
-import { LayerRepo } from '../store/layer-repo.js';
 import { StagingArea } from '../store/staging.js';
 import type { ObjectService } from '../core/object-service.js';
 import { createObjectService, startSweeping } from './object-services.js';
@@ -27,35 +30,44 @@ declare module 'fastify' {
 
 /**
  * Takes the data directory for this process (a second Strata on it is refused with DataDirInUse), opens the store
- * under it (SQLite file, blobs, staging area), recovers from an unclean stop, and exposes the layer service to
- * every route. The recovery sweeps run only under the lock: run by a second process, they would delete the first
- * one's uploads in flight.
+ * (metadata in the SQLite file there or in a shared PostgreSQL; blobs; the staging area), recovers from an unclean
+ * stop, and exposes the layer service to every route. The recovery sweeps run only under the lock: run by a second
+ * process, they would delete the first one's uploads in flight. With PostgreSQL, other replicas may be committing
+ * blobs of their own: the orphan sweep then removes only blobs older than SHARED_SWEEP_AGE_MS.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     await mkdir(config.dataDir, { recursive: true });
     const lock = lockDataDir(config.dataDir);
     let db: Db | undefined;
+    let repo: LayerRepository | undefined;
     let stopSweeping: (() => Promise<void>) | undefined;
     const release = async () => {
       // A sweep under way must not outlive the store it writes to.
       await stopSweeping?.();
-      db?.close();
+      await repo?.close();
+      if (db?.open) db.close();
       lock.release();
     };
     let layers: LayerService, backend: BlobBackend, objects: ObjectService;
     try {
+      // The SQLite file also keeps what the filesystem bucket store knows of its objects, whatever holds the layers.
       db = openDatabase(join(config.dataDir, 'strata.sqlite'));
-      const repo = new LayerRepo(db);
-      const instanceId = repo.setting('instance-id', () => randomBytes(8).toString('hex'));
+      repo = config.metadataUrl ? await PostgresLayerRepo.open(config.metadataUrl) : new SqliteLayerRepo(db);
+      // Shared by every replica of one metadata store: the blobs' prefix, the link and token secrets.
+      const instanceId = await repo.setting('instance-id', () => randomBytes(8).toString('hex'));
+      const linkSecret = await repo.setting('link-secret', () => randomBytes(32).toString('hex'));
+      const uploadSecret = await repo.setting('upload-token-secret', () => randomBytes(32).toString('hex'));
       backend = createBlobBackend(config, instanceId);
       backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
       const staging = new StagingArea(join(config.dataDir, 'staging'));
-      objects = createObjectService(config, db, repo, staging, instanceId);
+      objects = createObjectService(config, db, uploadSecret, staging, instanceId);
       // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
-      layers = new LayerService(repo, backend.store, objects.guardSource(backend.sources), staging, config.linkTtlSeconds);
+      layers = new LayerService(
+        repo, backend.store, objects.guardSource(backend.sources), staging, new ContentLinks(linkSecret, config.linkTtlSeconds),
+      );
       await staging.reset();
-      await recover(app, backend, layers);
+      await recover(app, backend, layers, config.metadataUrl ? SHARED_SWEEP_AGE_MS : undefined);
       if (config.seed) {
         const { created, kept } = await seedFromFile(layers, config.seed, {
           maxBytes: Math.max(config.aws.maxUnzippedBytes, config.fc.maxCodeBytes),
@@ -85,11 +97,17 @@ export default fp<{ config: Config }>(
   { name: 'strata-services' },
 );
 
+/**
+ * With a shared metadata store, how old a blob without a row must be to be swept: a publish takes seconds from
+ * its blob to its row, so a younger one may be another replica's publish in flight.
+ */
+const SHARED_SWEEP_AGE_MS = 15 * 60 * 1000;
+
 /** Sets up the blob store and drops blobs an unclean stop left without metadata. */
-async function recover(app: FastifyInstance, backend: BlobBackend, layers: LayerService): Promise<void> {
+async function recover(app: FastifyInstance, backend: BlobBackend, layers: LayerService, olderThanMs?: number): Promise<void> {
   try {
     await backend.init();
-    const { orphanBlobs } = await layers.recover();
+    const { orphanBlobs } = await layers.recover(olderThanMs);
     if (orphanBlobs > 0) app.log.warn({ orphanBlobs }, 'removed blobs left by an unclean stop');
   } catch (err) {
     // An unreachable MinIO is an outage, not a misconfiguration: serve anyway; the health route reports it and

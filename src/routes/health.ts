@@ -4,6 +4,11 @@ import { z } from 'zod';
 const Health = z.strictObject({
   status: z.enum(['ok', 'degraded']),
   service: z.literal('strata'),
+  metadata: z.strictObject({
+    type: z.enum(['sqlite', 'postgres']),
+    reachable: z.boolean(),
+    error: z.string().optional(),
+  }),
   blobBackend: z.strictObject({
     type: z.enum(['fs', 'minio']),
     reachable: z.boolean(),
@@ -14,20 +19,26 @@ const Health = z.strictObject({
   dialects: z.array(z.string()),
 });
 
-/** Readiness under Strata's own namespace: 200 once the store is open, 503 while the blob store is unreachable. */
+/**
+ * Readiness under Strata's own namespace: 200 once the stores are open, 503 while the blob store or the metadata
+ * store (a PostgreSQL server) is unreachable.
+ */
 export default async function healthRoutes(app: FastifyInstance) {
   const json = (description: string) => ({ description, content: { 'application/json': { schema: Health } } });
   const schema = {
     tags: ['Strata'],
     operationId: 'GetHealth',
-    summary: 'Whether Strata is ready: its store is open and its blob backend reachable',
-    response: { 200: json('Ready'), 503: json('The blob backend cannot be reached') },
+    summary: 'Whether Strata is ready: its metadata store and its blob backend are reachable',
+    response: { 200: json('Ready'), 503: json('The blob backend or the metadata store cannot be reached') },
   };
   app.get('/_strata/health', { schema, config: { surface: 'strata', operation: 'GetHealth' } }, async (_request, reply) => {
-    const blobBackend = await app.blobBackend.health();
-    return reply.status(blobBackend.reachable ? 200 : 503).send({
-      status: blobBackend.reachable ? 'ok' : 'degraded',
+    const [blobBackend, metadataHealth] = await Promise.all([app.blobBackend.health(), app.layers.metadataHealth()]);
+    const metadata = { type: app.config.metadataUrl ? 'postgres' as const : 'sqlite' as const, ...metadataHealth };
+    const ready = blobBackend.reachable && metadata.reachable;
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ok' : 'degraded',
       service: 'strata',
+      metadata,
       blobBackend,
       dialects: ['aws-lambda/2018-10-31', 'fc/2016-08-15', 'fc/2021-04-06', 'fc/2023-03-30'],
     });

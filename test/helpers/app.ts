@@ -2,27 +2,42 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { inject } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { startStrata } from '../../src/index.js';
 import { minioClient } from '../../src/store/blob/index.js';
 import { forgetApp, registerApp, verifyEnv } from './auth.js';
+import { createDatabase } from './postgres-server.js';
 
 /** The blob backend this test project runs on: `fs` (default) or `minio` (vitest.config.ts). */
 export const BACKEND = process.env.STRATA_TEST_BACKEND === 'minio' ? 'minio' : 'fs';
 
-/** Environment that points Strata at the test MinIO with a bucket of its own. */
-export function backendEnv(): Record<string, string> {
-  if (BACKEND !== 'minio') return {};
-  const minio = inject('minio');
-  return {
-    STRATA_BLOB_BACKEND: 'minio',
-    STRATA_MINIO_ENDPOINT: minio.endpoint,
-    STRATA_MINIO_ACCESS_KEY: minio.accessKey,
-    STRATA_MINIO_SECRET_KEY: minio.secretKey,
-    STRATA_MINIO_BUCKET: `strata-t-${randomBytes(6).toString('hex')}`,
-  };
+/** Where this test project keeps metadata: the SQLite file (default) or the test PostgreSQL (vitest.config.ts). */
+export const METADATA = process.env.STRATA_TEST_METADATA === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * Environment that points Strata at this project's stores: the test MinIO with a bucket of its own, and the test
+ * PostgreSQL with a database of its own (unless `given` names one already, as a restart does).
+ */
+export async function backendEnv(given: Record<string, string> = {}): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (BACKEND === 'minio') {
+    const minio = inject('minio');
+    Object.assign(env, {
+      STRATA_BLOB_BACKEND: 'minio',
+      STRATA_MINIO_ENDPOINT: minio.endpoint,
+      STRATA_MINIO_ACCESS_KEY: minio.accessKey,
+      STRATA_MINIO_SECRET_KEY: minio.secretKey,
+      STRATA_MINIO_BUCKET: `strata-t-${randomBytes(6).toString('hex')}`,
+    });
+  }
+  if (METADATA === 'postgres' && given.STRATA_METADATA_URL === undefined) {
+    env.STRATA_METADATA_URL = await createDatabase(inject('postgres').adminUrl, `strata_t_${randomBytes(6).toString('hex')}`);
+  }
+  return env;
 }
 
 export interface TestApp {
@@ -55,11 +70,30 @@ export async function blobKeysOf(config: Config): Promise<string[]> {
   return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
 }
 
+/** The blob key of every version row, read from the metadata store a stopped Strata used (SQLite or PostgreSQL). */
+export async function rowBlobKeys(dataDir: string, env: Record<string, string>): Promise<string[]> {
+  if (env.STRATA_METADATA_URL) {
+    const client = new pg.Client({ connectionString: env.STRATA_METADATA_URL });
+    await client.connect();
+    try {
+      return (await client.query<{ blob_key: string }>('SELECT blob_key FROM layer_versions')).rows.map((r) => r.blob_key);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(join(dataDir, 'strata.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('SELECT blob_key FROM layer_versions').all() as { blob_key: string }[]).map((r) => r.blob_key);
+  } finally {
+    db.close();
+  }
+}
+
 /** Starts Strata on a free loopback port with a fresh data directory (or the one given). */
 export async function startTestApp(env: Record<string, string> = {}, existingDir?: string, port = 0): Promise<TestApp> {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
   // A restart keeps the first start's bucket and credentials file: they are part of `env` from then on.
-  env = { ...backendEnv(), ...env };
+  env = { ...(await backendEnv(env)), ...env };
   env = { ...env, ...verifyEnv(env, `${dataDir}.credentials`) };
   // Through the in-process API users get (src/index.ts).
   const strata = await startStrata({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, ...env });

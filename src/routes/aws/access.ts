@@ -49,10 +49,10 @@ export class AccessCheck {
   }
 
   /** Refuses reading another account's version unless its policy grants it to the caller. */
-  requireReadable(ctx: OperationContext, operation: AwsOperation, ref: LayerRef, version: number): void {
+  async requireReadable(ctx: OperationContext, operation: AwsOperation, ref: LayerRef, version: number): Promise<void> {
     if (!this.verifying || ref.account === ctx.caller.account) return;
     const organization = this.app.config.auth.awsOrganizations.get(ctx.caller.account);
-    if (this.app.layers.grantsOf(ref, version).some((g) => grantAllows(g, ctx.caller.account, organization))) return;
+    if ((await this.app.layers.grantsOf(ref, version)).some((g) => grantAllows(g, ctx.caller.account, organization))) return;
     throw new AccessDeniedException(MESSAGES.notAuthorized(ctx.caller.account, ACTION[operation], layerVersionArn(ref, version)));
   }
 }

@@ -51,8 +51,8 @@ export default async function layerRoutes(app: FastifyInstance) {
 
   route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', 'Reads a layer version', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
-    access.requireReadable(ctx, 'GetLayerVersion', ref, input.VersionNumber);
-    return versionOut(layers.getVersion(ref, input.VersionNumber), ctx);
+    await access.requireReadable(ctx, 'GetLayerVersion', ref, input.VersionNumber);
+    return versionOut(await layers.getVersion(ref, input.VersionNumber), ctx);
   });
 
   route(app, 'DELETE', '/layers/:LayerName/versions/:VersionNumber', 'DeleteLayerVersion', 'Deletes a layer version (idempotent)', async (input, ctx) => {
@@ -65,7 +65,7 @@ export default async function layerRoutes(app: FastifyInstance) {
   route(app, 'GET', '/layers/:LayerName/versions', 'ListLayerVersions', 'Lists the versions of a layer, newest first', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
     access.requireOwner(ctx, 'ListLayerVersions', ref);
-    const page = layers.listVersions(
+    const page = await layers.listVersions(
       ref,
       { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
       'newest-first', // AWS lists versions newest first; Terraform's data source takes item [0] (spec §7)
@@ -85,12 +85,12 @@ export default async function layerRoutes(app: FastifyInstance) {
         // `arn:aws:lambda:::awslayer:NAME` passes the model pattern but names no layer a user can publish.
         if (!arn || arn.version === undefined) throw new ResourceNotFoundException(MESSAGES.notFound);
         const ref = { cloud: 'aws' as const, account: arn.account, region: arn.region, name: arn.name };
-        access.requireReadable(ctx, 'GetLayerVersionByArn', ref, arn.version);
-        return versionOut(layers.getVersion(ref, arn.version), ctx);
+        await access.requireReadable(ctx, 'GetLayerVersionByArn', ref, arn.version);
+        return versionOut(await layers.getVersion(ref, arn.version), ctx);
       }, request, reply);
     }
     return serve(app, 'ListLayers', async (input, ctx) => {
-      const page = layers.listLayers(
+      const page = await layers.listLayers(
         { cloud: 'aws', account: ctx.caller.account, region: ctx.caller.region },
         { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
         { start: markerOf<string>(input.Marker, 'string'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },

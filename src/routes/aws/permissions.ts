@@ -20,7 +20,7 @@ export default async function permissionRoutes(app: FastifyInstance) {
       principal: input.Principal,
       organizationId: input.OrganizationId ?? null,
     };
-    const policy = layers.addGrant(ref, input.VersionNumber, grant, input.RevisionId, (grants) =>
+    const policy = await layers.addGrant(ref, input.VersionNumber, grant, input.RevisionId, (grants) =>
       checkPolicySize(grants, ref, input.VersionNumber),
     );
     return ctx.reply.code(201).send({
@@ -32,14 +32,14 @@ export default async function permissionRoutes(app: FastifyInstance) {
   route(app, 'DELETE', `${policyPath}/:StatementId`, 'RemoveLayerVersionPermission', 'Removes a statement from a layer version policy', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
     access.requireOwner(ctx, 'RemoveLayerVersionPermission', ref, input.VersionNumber);
-    layers.removeGrant(ref, input.VersionNumber, input.StatementId, input.RevisionId);
+    await layers.removeGrant(ref, input.VersionNumber, input.StatementId, input.RevisionId);
     return ctx.reply.code(204).send();
   });
 
   route(app, 'GET', policyPath, 'GetLayerVersionPolicy', 'Reads a layer version policy', async (input, ctx) => {
     const ref = layerRefOf(input.LayerName, ctx.caller);
     access.requireOwner(ctx, 'GetLayerVersionPolicy', ref, input.VersionNumber);
-    const policy = layers.getPolicy(ref, input.VersionNumber);
+    const policy = await layers.getPolicy(ref, input.VersionNumber);
     return { Policy: policyDocument(policy.grants, ref, input.VersionNumber), RevisionId: policy.revision };
   });
 }

@@ -27,7 +27,7 @@ export default async function browseRoutes(app: FastifyInstance) {
     }),
   }, async () => {
     const views = app.cloudViews.all();
-    const held = layers.listScopes();
+    const held = await layers.listScopes();
     const key = (s: LayerScope) => `${s.cloud}\n${s.account}\n${s.region}`;
     const scopes = new Map(held.map((s) => [key(s.scope), { ...s.scope, layers: s.layers, versions: s.versions }]));
     for (const view of views) {
@@ -56,7 +56,7 @@ export default async function browseRoutes(app: FastifyInstance) {
     const scope = parse(ScopeParams, request.params);
     viewOf(app, scope.cloud);
     const { start } = parse(LayersQuery, request.query);
-    const page = layers.listLayers(scope, {}, { start, limit: PAGE });
+    const page = await layers.listLayers(scope, {}, { start, limit: PAGE });
     return { layers: page.items.map(layerItem), next: page.next ?? null };
   });
 
@@ -68,8 +68,8 @@ export default async function browseRoutes(app: FastifyInstance) {
     const ref: LayerRef = parse(LayerParams, request.params);
     viewOf(app, ref.cloud);
     const { start } = parse(VersionsQuery, request.query);
-    layers.requireLayer(ref);
-    const page = layers.listVersions(ref, {}, 'newest-first', { start, limit: PAGE });
+    await layers.requireLayer(ref);
+    const page = await layers.listVersions(ref, {}, 'newest-first', { start, limit: PAGE });
     return { versions: page.items.map(versionItem), next: page.next ?? null };
   });
 
@@ -80,6 +80,6 @@ export default async function browseRoutes(app: FastifyInstance) {
   }, async (request) => {
     const { version, ...ref } = parse(VersionParams, request.params);
     const view = viewOf(app, ref.cloud);
-    return versionDetail(layers.getVersion(ref, version), view, layers, request);
+    return versionDetail(await layers.getVersion(ref, version), view, layers, request);
   });
 }

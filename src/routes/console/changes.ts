@@ -43,7 +43,7 @@ export default async function changeRoutes(app: FastifyInstance) {
       if (problem) throw new ConsoleError(400, 'InvalidLayer', problem);
     });
     const version = await layers.publish(ref, upload.meta, upload.staged, { maxUnzippedBytes: view.limits.maxUnzippedBytes });
-    return reply.code(201).send(versionDetail(version, view, layers, request));
+    return reply.code(201).send(await versionDetail(version, view, layers, request));
   });
 
   app.delete('/api/:cloud/:account/:region/layers/:name/versions/:version', {
@@ -74,8 +74,8 @@ export default async function changeRoutes(app: FastifyInstance) {
     };
     const problem = view.grantProblem?.(ref, version, grant);
     if (problem) throw new ConsoleError(400, 'InvalidGrant', problem);
-    layers.addGrant(ref, version, grant, undefined, (grants) => view.checkGrants?.(ref, version, grants));
-    return reply.code(201).send(policyOf(ref, version, view, layers));
+    await layers.addGrant(ref, version, grant, undefined, (grants) => view.checkGrants?.(ref, version, grants));
+    return reply.code(201).send(await policyOf(ref, version, view, layers));
   });
 
   app.delete('/api/:cloud/:account/:region/layers/:name/versions/:version/grants/:statementId', {
@@ -86,7 +86,7 @@ export default async function changeRoutes(app: FastifyInstance) {
     const { version, statementId, ...ref } = parse(GrantParams, request.params);
     const view = viewOf(app, ref.cloud);
     requireAccess(view, 'policy');
-    layers.removeGrant(ref, version, statementId, undefined);
+    await layers.removeGrant(ref, version, statementId, undefined);
     return policyOf(ref, version, view, layers);
   });
 
@@ -98,7 +98,7 @@ export default async function changeRoutes(app: FastifyInstance) {
     const ref: LayerRef = parse(LayerParams, request.params);
     requireAccess(viewOf(app, ref.cloud), 'acl');
     const { public: isPublic } = parse(AclBody, request.body);
-    layers.setLayerPublic(ref, isPublic);
+    await layers.setLayerPublic(ref, isPublic);
     return { isPublic };
   });
 }

@@ -29,7 +29,7 @@ export function versionItem(v: LayerVersion) {
   };
 }
 
-export function versionDetail(v: LayerVersion, view: CloudView, layers: LayerService, request: FastifyRequest) {
+export async function versionDetail(v: LayerVersion, view: CloudView, layers: LayerService, request: FastifyRequest) {
   return {
     cloud: v.ref.cloud,
     account: v.ref.account,
@@ -42,14 +42,14 @@ export function versionDetail(v: LayerVersion, view: CloudView, layers: LayerSer
     sha256Hex: v.content.sha256.toString('hex'),
     downloadUrl: contentUrl(request, request.server.config.publicUrl, layers, v.content.blobKey),
     responses: view.responses(v, request),
-    policy: view.access === 'policy' ? policyOf(v.ref, v.version, view, layers) : null,
+    policy: view.access === 'policy' ? await policyOf(v.ref, v.version, view, layers) : null,
   };
 }
 
 /** The version's policy; an empty one (no document, no revision) while nothing is granted. */
-export function policyOf(ref: LayerRef, version: number, view: CloudView, layers: LayerService) {
+export async function policyOf(ref: LayerRef, version: number, view: CloudView, layers: LayerService) {
   try {
-    const policy = layers.getPolicy(ref, version);
+    const policy = await layers.getPolicy(ref, version);
     return {
       document: view.policyDocument?.(ref, version, policy.grants) ?? null,
       revision: policy.revision,

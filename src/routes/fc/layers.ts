@@ -65,7 +65,7 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
     { summary: 'Reads a layer version', params: VersionParams },
     async (ctx) => {
       const { ref, version } = versionRef(ctx);
-      return out(layers.getVersion(ref, version), ctx);
+      return out(await layers.getVersion(ref, version), ctx);
     });
 
   // The ARN is one percent-encoded path segment (`acs%3Afc%3A…%3Alayers%2Fname%2Fversions%2F1`, docs/specs/fc-layers.md §1).
@@ -78,7 +78,7 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
       const ref: LayerRef = { cloud: 'fc', account: parsed.account, region: parsed.region, name: parsed.name };
       // FC endpoints are regional: this one holds no layer of another region.
       if (ref.region !== ctx.caller.region) throw new LayerNotFound(ref, parsed.version);
-      const version = layers.getVersion(ref, parsed.version);
+      const version = await layers.getVersion(ref, parsed.version);
       // Another account's layer version is readable only once it is public.
       if (ref.account !== ctx.caller.account && !version.isPublic) {
         throw new AccessDenied(MESSAGES.otherAccount(layerVersionArn(ref, parsed.version)));
@@ -100,8 +100,8 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
     async (ctx) => {
       const ref = layerRef(ctx);
       const q = parseInput(ListLayerVersionsQuery, ctx.request.query);
-      layers.requireLayer(ref);
-      const page = layers.listVersions(ref, {}, 'oldest-first', { start: q.startVersion, limit: q.limit ?? 20 });
+      await layers.requireLayer(ref);
+      const page = await layers.listVersions(ref, {}, 'oldest-first', { start: q.startVersion, limit: q.limit ?? 20 });
       return { layers: page.items.map((v) => out(v, ctx)), ...(page.next !== undefined && { nextVersion: page.next }) };
     });
 
@@ -113,7 +113,7 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
     async (ctx) => {
       const q = parseInput(listQuery as typeof ListLayersQuery.fc2, ctx.request.query);
       if (q.official) return { layers: [] };
-      const page = layers.listLayers(
+      const page = await layers.listLayers(
         { cloud: 'fc', account: ctx.caller.account, region: ctx.caller.region },
         { namePrefix: q.prefix || undefined, publicOnly: q.public },
         { start: q.nextToken || q.startKey || undefined, limit: q.limit ?? 20 },
@@ -133,7 +133,7 @@ export default async function layerRoutes(app: FastifyInstance, { api }: { api: 
       const q = parseInput(aclQuery as z.ZodType<{ acl?: '0' | '1'; public?: boolean }>, ctx.request.query);
       const isPublic = q.acl !== undefined ? q.acl === '1' : q.public;
       if (isPublic === undefined && !fc3) throw new InvalidArgument(MESSAGES.badBoolean('public', ''));
-      layers.setLayerPublic(ref, isPublic ?? false);
+      await layers.setLayerPublic(ref, isPublic ?? false);
       return ctx.reply.code(200).send();
     });
 }

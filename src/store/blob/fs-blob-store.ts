@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore } from '../../core/ports.js';
 
 const KEY = /^[0-9a-f]{32}$/;
 
@@ -47,14 +47,19 @@ export class FsBlobStore implements BlobStore {
     if (KEY.test(key)) await rm(this.pathOf(key), { force: true });
   }
 
-  async sweep(isReferenced: (key: string) => boolean): Promise<number> {
+  async sweep(isReferenced: (key: string) => boolean, olderThanMs?: number): Promise<number> {
     let removed = 0;
+    const before = olderThanMs === undefined ? undefined : Date.now() - olderThanMs;
     for (const shard of await readdir(this.dir)) {
       for (const name of await readdir(join(this.dir, shard)).catch(() => [])) {
-        if (!isReferenced(name)) {
-          await rm(join(this.dir, shard, name), { force: true });
-          removed++;
+        if (isReferenced(name)) continue;
+        const path = join(this.dir, shard, name);
+        if (before !== undefined) {
+          const written = (await stat(path).catch(() => undefined))?.mtimeMs;
+          if (written === undefined || written >= before) continue;
         }
+        await rm(path, { force: true });
+        removed++;
       }
     }
     return removed;

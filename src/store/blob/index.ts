@@ -2,12 +2,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Client } from 'minio';
 import type { Config } from '../../config.js';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore } from '../../core/ports.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { MinioBlobStore } from './minio-blob-store.js';
 import { FsObjectSource } from '../sources/fs-object-source.js';
 import { MinioObjectSource } from '../sources/minio-object-source.js';
-import type { ObjectSource } from '../sources/object-source.js';
+import type { ObjectSource } from '../../core/ports.js';
 
 export interface BlobBackend {
   store: BlobStore;

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable } from '../../core/errors.js';
 import type { ContentDigests } from '../../core/model.js';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore } from '../../core/ports.js';
 
 const KEY = /^[0-9a-f]{32}$/;
 
@@ -102,14 +102,16 @@ export class MinioBlobStore implements BlobStore {
     await this.call(() => this.client.removeObject(this.bucket, this.prefix + key));
   }
 
-  async sweep(isReferenced: (key: string) => boolean): Promise<number> {
+  async sweep(isReferenced: (key: string) => boolean, olderThanMs?: number): Promise<number> {
     await this.ensureReady();
     const orphans: string[] = [];
+    const before = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
     try {
       const listing = this.client.listObjectsV2(this.bucket, this.prefix, true);
-      for await (const item of listing as AsyncIterable<{ name?: string }>) {
+      for await (const item of listing as AsyncIterable<{ name?: string; lastModified?: Date }>) {
         const key = item.name?.slice(this.prefix.length);
-        if (key && !isReferenced(key)) orphans.push(item.name!);
+        const old = before === Infinity || (item.lastModified !== undefined && item.lastModified.getTime() < before);
+        if (key && old && !isReferenced(key)) orphans.push(item.name!);
       }
     } catch (err) {
       throw unavailable(this.endpoint, err);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config.js';
 import type { BucketStore } from '../../core/buckets.js';
 import { minioClient } from '../blob/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../sqlite/db.js';
 import { FsBucketStore } from './fs-bucket-store.js';
 import { MinioBucketStore } from './minio-bucket-store.js';
 import { ObjectMetaRepo } from './object-meta-repo.js';

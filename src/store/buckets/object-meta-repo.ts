@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../sqlite/db.js';
 
 export interface ObjectMetaRow {
   size: number;

@@ -3,7 +3,7 @@ import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SourceObjectMissing } from '../../core/errors.js';
 import { ConfinedRoot } from '../confined-path.js';
-import type { ObjectLocation, ObjectSource } from './object-source.js';
+import type { ObjectLocation, ObjectSource } from '../../core/ports.js';
 
 /**
  * With the filesystem backend, buckets are directories: object `key` of bucket `b` is the file

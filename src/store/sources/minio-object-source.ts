@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable, SourceObjectMissing } from '../../core/errors.js';
 import { codeOf } from '../blob/minio-blob-store.js';
-import type { ObjectLocation, ObjectSource } from './object-source.js';
+import type { ObjectLocation, ObjectSource } from '../../core/ports.js';
 
 /** With the MinIO backend, any bucket of that MinIO can hold layer packages. */
 export class MinioObjectSource implements ObjectSource {

@@ -13,7 +13,7 @@ describe(`listScopes (${BACKEND})`, () => {
   afterAll(() => t.close());
 
   it('listScopes: each cloud, account and region with its layer and version counts, in that order; none when empty', async () => {
-    expect(t.app.layers.listScopes()).toEqual([]);
+    expect(await t.app.layers.listScopes()).toEqual([]);
     const west = lambdaClient(t.url, { accessKeyId: '222222222222', region: 'eu-west-1' });
     const east = lambdaClient(t.url, { accessKeyId: '111111111111', region: 'us-east-1' });
     await publish(west, 'a');
@@ -22,7 +22,7 @@ describe(`listScopes (${BACKEND})`, () => {
     await publish(east, 'a');
     await create23(fc23(t.url, { accessKeyId: 'AK2' }), 'a', await smallZip());
     await create23(fc23(t.url, { accessKeyId: 'AK1' }), 'a', await smallZip());
-    expect(t.app.layers.listScopes()).toEqual([
+    expect(await t.app.layers.listScopes()).toEqual([
       { scope: { cloud: 'aws', account: '111111111111', region: 'us-east-1' }, layers: 1, versions: 1 },
       { scope: { cloud: 'aws', account: '222222222222', region: 'eu-west-1' }, layers: 2, versions: 3 },
       { scope: { cloud: 'fc', account: '111', region: 'cn-hangzhou' }, layers: 1, versions: 1 },
@@ -31,7 +31,7 @@ describe(`listScopes (${BACKEND})`, () => {
     // A layer whose every version is deleted no longer counts, nor does a scope left without layers.
     await west.send(new DeleteLayerVersionCommand({ LayerName: 'b', VersionNumber: 1 }));
     await east.send(new DeleteLayerVersionCommand({ LayerName: 'a', VersionNumber: 1 }));
-    expect(t.app.layers.listScopes()).toEqual([
+    expect(await t.app.layers.listScopes()).toEqual([
       { scope: { cloud: 'aws', account: '222222222222', region: 'eu-west-1' }, layers: 1, versions: 2 },
       { scope: { cloud: 'fc', account: '111', region: 'cn-hangzhou' }, layers: 1, versions: 1 },
       { scope: { cloud: 'fc', account: '222', region: 'cn-hangzhou' }, layers: 1, versions: 1 },

@@ -2,7 +2,7 @@ import type { Db } from './db.js';
 import type {
   AccessPolicy, Cloud, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, ResetScope,
   ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
-} from '../core/model.js';
+} from '../../core/model.js';
 
 interface VersionRow {
   name: string;
@@ -68,8 +68,11 @@ const filterParams = (filter: VersionFilter) => ({
 const SCOPE_SQL = `(@cloud IS NULL OR cloud = @cloud) AND (@account IS NULL OR account = @account)
   AND (@region IS NULL OR region = @region) AND (@name IS NULL OR name = @name)`;
 
-/** Everything Strata keeps about layers, in SQLite. Every method is one statement or one transaction. */
-export class LayerRepo {
+/**
+ * Everything Strata keeps about layers, in SQLite, synchronously (better-sqlite3). Every method is one statement or
+ * one transaction. SqliteLayerRepo (sqlite-repository.ts) serves it through the core's asynchronous port.
+ */
+export class SqliteLayerStore {
   private readonly stmts;
 
   constructor(private readonly db: Db) {

@@ -1,0 +1,103 @@
+/**
+ * The ports the core needs and the stores implement (imports point one way: routes → core ← store). Every
+ * metadata operation is asynchronous, so a repository may be an embedded SQLite file or a PostgreSQL server shared
+ * by several Strata replicas; each method is one statement or one transaction.
+ */
+import type { Readable } from 'node:stream';
+import type {
+  AccessPolicy, ContentDigests, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion,
+  LayerVersionMeta, ResetScope, ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
+} from './model.js';
+
+/** A policy's current state, as `updatePolicy`'s change sees it. */
+export interface PolicyState {
+  grants: Grant[];
+  revision: string | null;
+}
+
+/** Everything Strata keeps about layers. */
+export interface LayerRepository {
+  /** Takes the next version number and records the version, atomically. */
+  insertVersion(ref: LayerRef, meta: LayerVersionMeta, content: StoredContent): Promise<LayerVersion>;
+  /**
+   * Records the version under the number given (a seed), and numbers later versions above it. Throws
+   * VersionTaken when the layer already has that number.
+   */
+  insertVersionAt(ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent): Promise<LayerVersion>;
+  getVersion(ref: LayerRef, version: number): Promise<LayerVersion | undefined>;
+  /** Versions from `start` (inclusive) on, in the given order. */
+  listVersions(
+    ref: LayerRef, filter: VersionFilter, order: VersionOrder, start: number | undefined, limit: number,
+  ): Promise<LayerVersion[]>;
+  /** Whether the layer has at least one version. */
+  layerExists(ref: LayerRef): Promise<boolean>;
+  /** Layers by name from `start` (inclusive), each with its newest version matching the filter. */
+  listLayers(scope: LayerScope, filter: LayerFilter, start: string | undefined, limit: number): Promise<LayerSummary[]>;
+  /** The clouds, accounts and regions that hold at least one version. */
+  listScopes(): Promise<ScopeSummary[]>;
+  /** Removes the version's row (and its grants); returns its content so the blob can be removed. */
+  deleteVersion(ref: LayerRef, version: number): Promise<StoredContent | undefined>;
+  /** The version's grants and revision (null before the first grant); undefined when there is no such version. */
+  getPolicy(ref: LayerRef, version: number): Promise<PolicyState | undefined>;
+  /**
+   * Runs `change` on the version's current policy inside one transaction and stores what it returns. `change`
+   * throws to refuse (stale revision, duplicate statement…); nothing is written then.
+   */
+  updatePolicy(
+    ref: LayerRef, version: number, newRevision: string,
+    change: (current: PolicyState) => { add?: Grant; removeId?: string },
+  ): Promise<AccessPolicy | undefined>;
+  /** Sets the layer's visibility; false when the layer has no version. */
+  setPublic(ref: LayerRef, isPublic: boolean): Promise<boolean>;
+  /** Every blob key a version refers to. */
+  allBlobKeys(): Promise<Set<string>>;
+  /** Returns the stored setting, storing `initial()` first if there was none (the first writer wins). */
+  setting(key: string, initial: () => string): Promise<string>;
+  /** Removes every layer in scope with its versions, grants and version counter; returns the blobs to remove. */
+  reset(scope: ResetScope): Promise<{ layers: number; versions: number; blobKeys: string[] }>;
+  stats(): Promise<StoreStats[]>;
+  /** Whether the store answers (a server can be unreachable; an embedded file always answers). */
+  health(): Promise<{ reachable: boolean; error?: string }>;
+  close(): Promise<void>;
+}
+
+/** Immutable blobs under unguessable keys. */
+export interface BlobStore {
+  /**
+   * Takes a finished local file as a new blob (moved where possible, else streamed). `digests` are the file's,
+   * computed while it was written, so stores that want a payload hash need not read it twice.
+   */
+  adopt(localPath: string, digests: ContentDigests): Promise<string>;
+  /** Whether adopt() moves the local file (it is then no longer at its path) rather than copying it. */
+  readonly adoptMovesFile: boolean;
+  /** The blob's bytes, or undefined when there is no such blob. */
+  open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /** Removes a blob; removing a missing blob is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Removes blobs that `isReferenced` does not claim (left by a crash between blob and metadata). With
+   * `olderThanMs`, only blobs written longer ago than that: another replica may be committing a newer one.
+   */
+  sweep(isReferenced: (key: string) => boolean, olderThanMs?: number): Promise<number>;
+}
+
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+  versionId?: string | undefined;
+}
+
+/**
+ * The bucket store users put layer packages in before publishing them by reference (AWS S3Bucket/S3Key,
+ * FC ossBucketName/ossObjectName). Throws SourceObjectMissing for a missing bucket, key or version.
+ */
+export interface ObjectSource {
+  open(location: ObjectLocation): Promise<Readable>;
+}
+
+/** The layer already has the version number a seed names (another replica seeded it first, say). */
+export class VersionTaken extends Error {
+  constructor(readonly ref: LayerRef, readonly version: number) {
+    super(`layer ${ref.name} already has version ${version}`);
+  }
+}

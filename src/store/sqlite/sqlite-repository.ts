@@ -1,0 +1,47 @@
+import type { LayerRepository } from '../../core/ports.js';
+import { VersionTaken } from '../../core/ports.js';
+import type { Db } from './db.js';
+import { SqliteLayerStore } from './layer-repo.js';
+
+/**
+ * The embedded metadata store behind the core's port: SQLite calls are synchronous and each is one statement or
+ * one transaction, so every method here is that call, answered as a promise.
+ */
+export class SqliteLayerRepo implements LayerRepository {
+  private readonly store: SqliteLayerStore;
+
+  constructor(private readonly db: Db) {
+    this.store = new SqliteLayerStore(db);
+  }
+
+  insertVersion: LayerRepository['insertVersion'] = async (ref, meta, content) => this.store.insertVersion(ref, meta, content);
+
+  insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content) => {
+    try {
+      return this.store.insertVersionAt(ref, version, meta, content);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VersionTaken(ref, version);
+      throw err;
+    }
+  };
+
+  getVersion: LayerRepository['getVersion'] = async (ref, version) => this.store.getVersion(ref, version);
+  listVersions: LayerRepository['listVersions'] = async (ref, filter, order, start, limit) =>
+    this.store.listVersions(ref, filter, order, start, limit);
+  layerExists: LayerRepository['layerExists'] = async (ref) => this.store.layerExists(ref);
+  listLayers: LayerRepository['listLayers'] = async (scope, filter, start, limit) => this.store.listLayers(scope, filter, start, limit);
+  listScopes: LayerRepository['listScopes'] = async () => this.store.listScopes();
+  deleteVersion: LayerRepository['deleteVersion'] = async (ref, version) => this.store.deleteVersion(ref, version);
+  getPolicy: LayerRepository['getPolicy'] = async (ref, version) => this.store.getPolicy(ref, version);
+  updatePolicy: LayerRepository['updatePolicy'] = async (ref, version, revision, change) =>
+    this.store.updatePolicy(ref, version, revision, change);
+  setPublic: LayerRepository['setPublic'] = async (ref, isPublic) => this.store.setPublic(ref, isPublic);
+  allBlobKeys: LayerRepository['allBlobKeys'] = async () => this.store.allBlobKeys();
+  setting: LayerRepository['setting'] = async (key, initial) => this.store.setting(key, initial);
+  reset: LayerRepository['reset'] = async (scope) => this.store.reset(scope);
+  stats: LayerRepository['stats'] = async () => this.store.stats();
+  health: LayerRepository['health'] = async () => ({ reachable: true });
+  close: LayerRepository['close'] = async () => {
+    if (this.db.open) this.db.close();
+  };
+}
