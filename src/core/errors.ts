@@ -152,6 +152,14 @@ export class BlobStoreUnavailable extends DomainError {
   }
 }
 
+/** The metadata store (a PostgreSQL server) cannot be reached. */
+export class MetadataStoreUnavailable extends DomainError {
+  readonly code = 'MetadataStoreUnavailable';
+  constructor(readonly detail: string) {
+    super(`the metadata store cannot be reached: ${detail}`);
+  }
+}
+
 /** The request body arrived too slowly (it paused too long, or fell below the minimum rate). */
 export class RequestTimedOut extends DomainError {
   readonly code = 'RequestTimedOut';
@@ -197,6 +205,7 @@ export type AnyDomainError =
   | ChecksumMismatch
   | SourceObjectMissing
   | BlobStoreUnavailable
+  | MetadataStoreUnavailable
   | RequestTimedOut
   | StorageFull;
 

@@ -145,6 +145,7 @@ export const MESSAGES = {
     version: 'Error occurred while GetObject. S3 Error Code: NoSuchVersion. S3 Error Message: The specified version does not exist.',
   },
   blobStoreDown: (detail: string) => `Strata's blob store cannot be reached (${detail}).`,
+  metadataStoreDown: (detail: string) => `Strata's metadata store cannot be reached (${detail}).`,
   // Not recorded: AWS markers are opaque tokens and no response to a forged one was captured.
   invalidMarker: 'The marker provided is not valid.',
   unknownOperation: 'Unable to determine service/operation name to be authorized',
@@ -195,6 +196,7 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   ChecksumMismatch: () => new InvalidParameterValueException(MESSAGES.couldNotUnzip),
   SourceObjectMissing: (err) => new InvalidParameterValueException(MESSAGES.s3Missing[err.missing]),
   BlobStoreUnavailable: (err) => new ServiceException(MESSAGES.blobStoreDown(err.detail)),
+  MetadataStoreUnavailable: (err) => new ServiceException(MESSAGES.metadataStoreDown(err.detail)),
   StorageFull: () => new CodeStorageExceededException(MESSAGES.storageFull),
   RequestTimedOut: (err) => new RequestTimeoutException(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
 };

@@ -53,6 +53,7 @@ const DOMAIN_WORDS: { [C in DomainErrorCode]: Worded<Extract<AnyDomainError, { c
   ChecksumMismatch: (e) => ({ status: 400, message: `The content's CRC-64 is ${e.actual}, not ${e.expected} as given.` }),
   SourceObjectMissing: (e) => ({ status: 400, message: `The bucket object ${e.bucket}/${e.key} does not exist.` }),
   BlobStoreUnavailable: () => ({ status: 503, message: "Strata's blob store (MinIO) cannot be reached: try again once it is back." }),
+  MetadataStoreUnavailable: () => ({ status: 503, message: "Strata's metadata store (PostgreSQL) cannot be reached: try again once it is back." }),
   RequestTimedOut: (e) => ({
     status: 408,
     message: `The upload stalled: it paused for over ${e.idleSeconds} seconds or arrived at under ${e.minBytesPerSecond} bytes per second.`,

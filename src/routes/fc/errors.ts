@@ -173,6 +173,7 @@ export const DOMAIN_TO_FC: {
   ChecksumMismatch: (err) => new InvalidArgument(MESSAGES.checksumMismatch(err.expected, err.actual)),
   SourceObjectMissing: (err) => new InvalidArgument(MESSAGES.ossMissing(err.bucket, err.key, err.missing)),
   BlobStoreUnavailable: () => new InternalServerError(MESSAGES.internal),
+  MetadataStoreUnavailable: () => new InternalServerError(MESSAGES.internal),
   StorageFull: () => new LimitExceededError(MESSAGES.storageFull),
   RequestTimedOut: (err) => new RequestTimeout(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
 };

@@ -14,7 +14,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { BucketError } from '../../core/buckets.js';
-import { BlobStoreUnavailable, RequestTimedOut, StorageFull } from '../../core/errors.js';
+import { BlobStoreUnavailable, MetadataStoreUnavailable, RequestTimedOut, StorageFull } from '../../core/errors.js';
 import { authorize } from './access.js';
 import { isOssRequest } from './addressing.js';
 import { acceptEverySignature, type SignatureVerifier } from './auth.js';
@@ -65,7 +65,7 @@ export default async function ossDialect(app: FastifyInstance, opts: { verifySig
     else if (err instanceof RequestTimedOut) wire = new RequestTimeout(MESSAGES.requestTimeout);
     else {
       // OSS has no client error for a full disk or an unreachable store: its internal error, logged as an outage.
-      if (err instanceof BlobStoreUnavailable || err instanceof StorageFull) request.log.warn({ err }, err.message);
+      if (err instanceof BlobStoreUnavailable || err instanceof MetadataStoreUnavailable || err instanceof StorageFull) request.log.warn({ err }, err.message);
       else request.log.error({ err }, 'unexpected error');
       wire = new InternalError(MESSAGES.internal);
     }

@@ -8,6 +8,7 @@ import { VersionTaken, type LayerRepository, type PolicyState } from '../../core
 import type {
   Grant, LayerRef, LayerScope, LayerVersion, LayerVersionMeta, StoredContent, VersionFilter,
 } from '../../core/model.js';
+import { MetadataStoreUnavailable } from '../../core/errors.js';
 import { migratePostgres } from './migrations.js';
 
 interface VersionRow {
@@ -73,7 +74,25 @@ type Queryable = pg.Pool | PoolClient;
 
 async function all<T>(on: Queryable, text: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const q = named(text, params);
-  return (await on.query(q.text, q.values)).rows as T[];
+  try {
+    return (await on.query(q.text, q.values)).rows as T[];
+  } catch (err) {
+    throw unreachable(err) ?? err;
+  }
+}
+
+/**
+ * A failure to reach the server, as a domain error the dialects answer like their cloud's service errors (and
+ * health reports); anything PostgreSQL itself answered (a constraint, a syntax error) stays as it is. Class 08 is
+ * "connection exception" and 57P01-57P03 the server shutting down or starting (PostgreSQL's errcodes appendix).
+ */
+function unreachable(err: unknown): MetadataStoreUnavailable | undefined {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  const network = typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08...|57P0[123])$/.test(code);
+  // node-postgres' own words when a connection ends or cannot be had in time (pg-pool, pg/lib/client.js).
+  const dropped = code === undefined && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+  return network || dropped ? new MetadataStoreUnavailable(message) : undefined;
 }
 
 async function one<T>(on: Queryable, text: string, params: Record<string, unknown> = {}): Promise<T | undefined> {
@@ -106,17 +125,21 @@ export class PostgresLayerRepo implements LayerRepository {
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw unreachable(err) ?? err;
+    });
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      client.release();
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+      const down = unreachable(err);
+      if (!down) await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed is not given back to the pool for the next request.
+      client.release(down);
+      throw down ?? err;
     }
   }
 

@@ -73,12 +73,13 @@ describe('request ids', () => {
 
   it('Every operation: error responses carry a uuid x-amzn-RequestId', async () => {
     const responses: RawResponse[] = [];
+    // Thunks, so that each call starts only once the one before is awaited (no rejection waits unhandled).
     for (const call of [
-      client.send(new GetLayerVersionCommand({ LayerName: uniqueName('nope'), VersionNumber: 1 })), // 404
-      client.send(new GetLayerVersionCommand({ LayerName: uniqueName('nope'), VersionNumber: -1 })), // 400 IPVE
-      client.send(new ListLayersCommand({ MaxItems: 0 })), // 400 ValidationException
+      () => client.send(new GetLayerVersionCommand({ LayerName: uniqueName('nope'), VersionNumber: 1 })), // 404
+      () => client.send(new GetLayerVersionCommand({ LayerName: uniqueName('nope'), VersionNumber: -1 })), // 400 IPVE
+      () => client.send(new ListLayersCommand({ MaxItems: 0 })), // 400 ValidationException
     ]) {
-      const err = await errorOf(call);
+      const err = await errorOf(call());
       responses.push(rawOf(err));
       expect(err.$metadata.httpStatusCode).toBe(rawOf(err).status);
     }

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetLayerVersionCommand, LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
+import { BACKEND, METADATA, startTestApp, type TestApp } from '../../helpers/app.js';
 import { makeZip } from '../../helpers/zips.js';
 import { keyFor } from '../../helpers/auth.js';
 
@@ -31,6 +31,12 @@ describe(`recovery (${BACKEND})`, () => {
     const orphan = await t.app.blobBackend.store.adopt(stray, { sha256: createHash('sha256').update(bytes).digest(), crc64: '0', size: 100 });
     expect(await t.listBlobKeys()).toContain(orphan);
     t = await t.restart();
+    if (METADATA === 'postgres') {
+      // Shared metadata: a blob this young may be another replica's publish in flight, so the start keeps it;
+      // the same sweep removes it once it is older than the age given (15 minutes at start).
+      expect(await t.listBlobKeys()).toContain(orphan);
+      expect(await t.app.layers.recover(0)).toMatchObject({ orphanBlobs: 1 });
+    }
     const keys = await t.listBlobKeys();
     expect(keys).not.toContain(orphan);
     expect(keys).toHaveLength(1);

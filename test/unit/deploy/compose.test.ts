@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
 
 interface Service {
+  profiles?: string[];
   image?: string;
   build?: unknown;
   command?: string[];
@@ -29,8 +30,10 @@ const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, 
 describe('docker-compose.yml', () => {
   const { strata, minio } = compose.services;
 
-  it('compose: runs Strata and a MinIO of a pinned release', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'strata']);
+  it('compose: runs Strata and a MinIO of a pinned release; the other services only under their profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'postgres', 'strata', 'strata-a', 'strata-b', 'team']);
+    const byDefault = Object.entries(compose.services).filter(([, s]) => s.profiles === undefined).map(([name]) => name);
+    expect(byDefault.sort()).toEqual(['minio', 'strata']);
     expect(minio!.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
     expect(strata!.build).toBe('.');
   });
@@ -63,10 +66,57 @@ describe('docker-compose.yml', () => {
     expect(strata!.ports).toEqual(['4588:4588']);
     expect(strata!.volumes).toEqual(['strata-data:/data']);
     expect(minio!.volumes).toEqual(['minio-data:/data']);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'strata-data']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'postgres-data', 'strata-a-data', 'strata-b-data', 'strata-data']);
     expect(strata!.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
     expect(minio!.healthcheck!.test).toEqual(['CMD', 'mc', 'ready', 'local']);
     expect(strata!.healthcheck!.test.join(' ')).toContain('/_strata/health');
+  });
+});
+
+describe('docker-compose.yml, profile team', () => {
+  const { postgres, minio, team } = compose.services;
+  const replicas = [compose.services['strata-a']!, compose.services['strata-b']!];
+  const envOf = (s: Service) => Object.fromEntries(Object.entries(s.environment!).map(([k, v]) => [k, interpolate(String(v))]));
+
+  it('compose team: PostgreSQL, two Strata replicas and nginx, only under the team profile', () => {
+    for (const s of [postgres!, ...replicas, team!]) expect(s.profiles).toEqual(['team']);
+    expect(postgres!.image).toMatch(/^postgres:\d+-bookworm$/);
+    expect(team!.image).toMatch(/^nginx:\d+\.\d+-bookworm$/);
+    expect(postgres!.healthcheck!.test.slice(0, 2)).toEqual(['CMD', 'pg_isready']);
+  });
+
+  it("compose team: both replicas share the database and the bucket, each with a data directory of its own", () => {
+    const [a, b] = replicas.map((r) => loadConfig(envOf(r)));
+    for (const r of replicas) for (const key of Object.keys(r.environment!)) expect(CONFIG_KEYS).toContain(key);
+    const pgEnv = envOf(postgres!);
+    const url = new URL(a!.metadataUrl!);
+    expect([url.protocol, url.hostname, url.port, url.pathname]).toEqual(['postgres:', 'postgres', '5432', `/${pgEnv.POSTGRES_DB}`]);
+    expect([url.username, url.password]).toEqual([pgEnv.POSTGRES_USER, pgEnv.POSTGRES_PASSWORD]);
+    expect(b!.metadataUrl).toBe(a!.metadataUrl);
+    expect(b!.minio).toEqual(a!.minio);
+    expect(a!.minio).toMatchObject({ endpoint: 'http://minio:9000', bucket: 'strata-team-layers' });
+    expect(a!.minio!.bucket).not.toBe(loadConfig(envOf(compose.services.strata!)).minio!.bucket);
+    expect(replicas.map((r) => r.environment!.STRATA_MINIO_ACCESS_KEY)).toEqual([minio!.environment!.MINIO_ROOT_USER, minio!.environment!.MINIO_ROOT_USER]);
+    expect(replicas.map((r) => r.volumes)).toEqual([['strata-a-data:/data'], ['strata-b-data:/data']]);
+    for (const r of replicas) {
+      expect(r.image).toBe('strata:local');
+      expect(r.depends_on).toEqual({ minio: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+      expect(r.healthcheck!.test.join(' ')).toContain('/_strata/health');
+    }
+  });
+
+  it('compose team: nginx on :4590 balances over both replicas, streaming bodies of any size with the Host kept', () => {
+    expect(team!.ports).toEqual(['4590:4588']);
+    expect(team!.volumes).toEqual(['./deploy/team-nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
+    expect(team!.depends_on).toEqual({ 'strata-a': { condition: 'service_healthy' }, 'strata-b': { condition: 'service_healthy' } });
+    const conf = readFileSync('deploy/team-nginx.conf', 'utf8');
+    const servers = [...conf.matchAll(/^\s*server (\S+?):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
+    expect(servers).toEqual(replicas.map((r, i) => `${['strata-a', 'strata-b'][i]}:${r.environment!.STRATA_PORT}`));
+    expect(conf).toMatch(/^\s*listen 4588;$/m);
+    expect(conf).toMatch(/^\s*client_max_body_size 0;$/m);
+    expect(conf).toMatch(/^\s*proxy_request_buffering off;$/m);
+    expect(conf).toMatch(/^\s*proxy_set_header Host \$http_host;$/m);
+    expect(team!.networks!.default!.aliases!.map(interpolate)).toEqual(['1234567890123456.team']);
   });
 });
 

@@ -49,6 +49,7 @@ describe('AWS errors', () => {
       Type: 'User', message: 'Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist',
     }],
     [new domain.BlobStoreUnavailable('down'), 500, 'ServiceException', { Type: 'Service', Message: "Strata's blob store cannot be reached (down)." }],
+    [new domain.MetadataStoreUnavailable('down'), 500, 'ServiceException', { Type: 'Service', Message: "Strata's metadata store cannot be reached (down)." }],
     [new domain.RequestTimedOut(20, 500), 408, 'RequestTimeoutException', {
       Type: 'User', message: 'The request body was not received in time: it paused for over 20 seconds or arrived at under 500 bytes per second.',
     }],

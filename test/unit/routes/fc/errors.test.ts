@@ -29,6 +29,7 @@ describe('FC errors', () => {
     [new domain.SourceObjectMissing('key', 'b', 'k'), 400, 'InvalidArgument', "failed to get OSS object 'k' from bucket 'b': NoSuchKey: The specified key does not exist."],
     [new domain.SourceObjectMissing('bucket', 'b', 'k'), 400, 'InvalidArgument', "failed to get OSS object 'k' from bucket 'b': NoSuchBucket: The specified bucket does not exist."],
     [new domain.BlobStoreUnavailable('down'), 500, 'InternalServerError', 'an internal error has occurred. Please retry.'],
+    [new domain.MetadataStoreUnavailable('down'), 500, 'InternalServerError', 'an internal error has occurred. Please retry.'],
     [new domain.RequestTimedOut(20, 500), 408, 'RequestTimeout', 'the request body was not received in time: it paused for over 20 seconds or arrived at under 500 bytes per second'],
     [new domain.StorageFull('ENOSPC'), 400, 'LimitExceededError', "the code storage limit is exceeded: Strata's data directory has no space left (delete layer versions or free disk space)"],
   ];
