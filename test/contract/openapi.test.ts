@@ -50,9 +50,9 @@ describe('OpenAPI contract', () => {
     // HEAD routes are Fastify's automatic twins of GET routes; the API page serves itself.
     const served = new Set(t.app.routeTable.filter((r) => !r.startsWith('HEAD ') && !r.includes(` ${DOCS_PREFIX}`)));
     expect([...documented].sort()).toEqual([...served].sort());
-    // 9 AWS routes (8 paths; GET /layers serves two operations), 7 per FC API version, 5 of Strata's own
-    // (health, content, openapi, reset, metrics).
-    expect(documented.size).toBe(8 + 3 * 7 + 5);
+    // 9 AWS routes (8 paths; GET /layers serves two operations), 7 per FC API version, 6 of Strata's own
+    // (health, content, openapi, reset, metrics, opt).
+    expect(documented.size).toBe(8 + 3 * 7 + 6);
   });
 
   it('GetOpenApiDocument: Strata serves each document as YAML and JSON, and an API page', async () => {

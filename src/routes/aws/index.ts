@@ -19,6 +19,7 @@ import {
   fromDomain,
 } from './errors.js';
 import layerRoutes from './layers.js';
+import { awsMountDialect } from './mount.js';
 import permissionRoutes from './permissions.js';
 import { awsRefusals } from './refusals.js';
 
@@ -30,6 +31,7 @@ const SMALL_BODY_LIMIT = 1024 * 1024;
 export default async function awsDialect(app: FastifyInstance) {
   const { config } = app;
   app.refusals.add(awsRefusals(app.prefix));
+  app.layerMounts.register(awsMountDialect(config));
   app.decorateRequest('awsOperation', undefined);
   app.addHook('onRequest', async (request, reply) => {
     request.awsOperation = request.routeOptions.config.awsOperation;

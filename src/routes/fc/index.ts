@@ -20,6 +20,7 @@ import {
   FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, RequestTimeout, fromDomain,
 } from './errors.js';
 import layerRoutes from './layers.js';
+import { fcMountDialect } from './mount.js';
 import { fcRefusals } from './refusals.js';
 import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
@@ -43,6 +44,8 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   const { config } = app;
   const maxCode = config.fc.maxCodeBytes;
   app.refusals.add(fcRefusals(api));
+  // One registration for the three API versions: a merged /opt answers in FC 3.0's words.
+  if (api === '2023-03-30') app.layerMounts.register(fcMountDialect(config));
   app.decorateRequest('fcRequestId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.fcRequestId = stampRequestId(api, reply);

@@ -10,6 +10,11 @@ export interface BlobStore {
   adopt(localPath: string, digests: ContentDigests): Promise<string>;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /**
+   * The blob as a local file that can be read in place (random access, as a zip reader needs), when the store keeps
+   * blobs on this machine's disk; undefined otherwise, or when there is no such blob.
+   */
+  localPath?(key: string): Promise<string | undefined>;
   /** Removes a blob; removing a missing blob is not an error. */
   delete(key: string): Promise<void>;
   /** Removes blobs that `isReferenced` does not claim (left by a crash between blob and metadata). */
