@@ -1,9 +1,10 @@
 /**
  * Process entry: `npm start`, `npx strata`, `node dist/server.js`. Configuration comes from STRATA_* variables
- * and the matching --flags; `--help` lists them all.
+ * and the matching --flags; `--help` lists them all. `strata opt …` unpacks a merged /opt instead (cli/opt.ts).
  */
 import { readFileSync } from 'node:fs';
 import { buildApp } from './app.js';
+import { runOpt } from './cli/opt.js';
 import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
 import { SeedError } from './seed.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
@@ -12,7 +13,8 @@ function usage(): string {
   return [
     'strata: a local emulator of the AWS Lambda and Alibaba Cloud Function Compute layer APIs',
     '',
-    'Usage: strata [--flag value]...',
+    'Usage: strata [--flag value]...                       Serves the layer APIs',
+    '       strata opt --arn ARN... --into DIR [--url URL]  Unpacks the merged /opt of a function\'s layers (strata opt --help)',
     '',
     'Every setting is a flag or the environment variable named below it; flags win over the environment.',
     '',
@@ -30,6 +32,10 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'opt') {
+    process.exitCode = await runOpt(argv.slice(1));
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(usage());
   if (argv.includes('--version')) return void process.stdout.write(`${version()}\n`);
   let config;

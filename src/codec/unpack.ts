@@ -47,6 +47,7 @@ export interface UnpackOptions {
 
 export interface UnpackSummary {
   files: number;
+  /** Folders in the tree, named by an entry or not. */
   directories: number;
   symlinks: number;
   bytes: number;
@@ -99,7 +100,6 @@ export async function unpackTree<E extends UnpackEntry>(
       const at = join(work, path);
       if (entry.kind === 'directory') {
         await mkdir(at, { recursive: true });
-        summary.directories++;
       } else if (entry.kind === 'symlink') {
         links.push({ path, target: await linkTarget(path, entry, await open(entry)), entry });
       } else {
@@ -119,6 +119,7 @@ export async function unpackTree<E extends UnpackEntry>(
     if (options.replace) {
       for (const name of await readdir(into)) if (name !== basename(work)) await rm(join(into, name), { recursive: true, force: true });
     }
+    summary.directories = foldersOf(planned.map((p) => p.path), planned.filter((p) => p.entry.kind === 'directory').map((p) => p.path));
     for (const name of await readdir(work)) await rename(join(work, name), join(into, name));
     await rmdir(work);
     // Folder modes last, deepest first: a read-only folder could not have been written into, or moved.
@@ -133,6 +134,13 @@ export async function unpackTree<E extends UnpackEntry>(
     if (created) await rmdir(into).catch(() => undefined);
     throw err;
   }
+}
+
+/** How many folders the tree has: those named, and those that hold an entry. */
+function foldersOf(paths: string[], named: string[]): number {
+  const folders = new Set(named);
+  for (const path of paths) for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) folders.add(path.slice(0, at));
+  return folders.size;
 }
 
 /** Every entry with a safe, unique path and no file or link above it, within the size limit as declared. */
