@@ -38,9 +38,12 @@ export default defineConfig({
               test: {
                 name: 'minio',
                 include: integration,
-                // The README's examples and the Java/Go SDK runs are about clients, not storage: once is enough.
-                // one-backend/ holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
-                exclude: ['test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**'],
+                // The README's examples, the Java/Go SDK runs and the local runtimes are about clients, not storage:
+                // once is enough. one-backend/ holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
+                exclude: [
+                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/runtimes/**',
+                  'test/integration/one-backend/**',
+                ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
               },
