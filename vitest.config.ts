@@ -39,10 +39,11 @@ export default defineConfig({
                 name: 'minio',
                 include: integration,
                 // The README's examples, the Java/Go SDK runs and the local runtimes are about clients, not storage:
-                // once is enough. one-backend/ holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
+                // once is enough, and so are the console's browser tests, which are about the page. one-backend/
+                // holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
                 exclude: [
                   'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/runtimes/**',
-                  'test/integration/one-backend/**',
+                  'test/integration/one-backend/**', 'test/integration/console/browser.test.ts',
                 ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond node_modules: the Python clients of the README
-# examples and SAM CLI, the Java and Go SDK clients, serverless-offline, and the MinIO server of the MinIO-backend
-# tests. Each built piece's path is recorded in .cache/ for the tests. Outside CI a missing piece is reported and the tests that need it
-# say they did not run; in CI (CI=true) it fails the run.
+# examples and SAM CLI, the Java and Go SDK clients, serverless-offline, the MinIO server of the MinIO-backend tests,
+# and (in CI) Debian's chromium for the console's browser tests. Each built piece's path is recorded in .cache/ for
+# the tests. Outside CI a missing piece is reported and the tests that need it say they did not run; in CI (CI=true)
+# it fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache
@@ -27,6 +28,21 @@ build .cache/java-clients scripts/java-clients.sh "Java clients" "the AWS SDK fo
 build .cache/go-clients scripts/go-clients.sh "Go client" "the AWS SDK for Go tests"
 build .cache/serverless-offline scripts/serverless-offline.sh "serverless-offline" "the serverless-offline layer tests"
 build .cache/minio-bin scripts/minio.sh "MinIO server" "the MinIO-backend tests"
+# The console tests drive Debian's chromium through playwright-core (which downloads no browser). CI installs it;
+# elsewhere installing it is left to the developer (it needs root), and the browser tests say they did not run.
+if [ ! -x /usr/bin/chromium ] && [ -n "${CI:-}" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "test setup: installing chromium (apt-get)"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if [ -x /usr/bin/chromium ]; then
+  echo "test setup: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) for the console's browser tests"
+else
+  echo "test setup: WARNING: no /usr/bin/chromium (apt-get install -y chromium); the console's browser tests will not run" >&2
+  status=1
+fi
 if [ -n "${CI:-}" ] && [ "$status" -ne 0 ]; then
   echo "test setup: failed in CI" >&2
   exit 1

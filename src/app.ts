@@ -1,12 +1,14 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import cloudViews from './plugins/cloud-views.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
 import layerMounts from './plugins/layer-mounts.js';
 import services from './plugins/services.js';
 import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
 import { FC_API_VERSIONS } from './routes/fc/api-versions.js';
 import fcDialect, { fcFrameworkError } from './routes/fc/index.js';
+import consoleRoutes, { CONSOLE_PREFIX } from './routes/console/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
@@ -62,12 +64,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(requestLog);
   await app.register(metrics);
   await app.register(services, { config });
+  await app.register(cloudViews);
   await app.register(layerMounts);
   await app.register(healthRoutes);
   await app.register(resetRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
   await app.register(optRoutes);
+  await app.register(consoleRoutes, { prefix: CONSOLE_PREFIX });
   await app.register(awsDialect, { prefix: '/2018-10-31' });
   for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
   app.setNotFoundHandler((request, reply) =>

@@ -165,9 +165,9 @@ async function fromDataDir(args: OptArgs, config: Config, into: string): Promise
   const app = await buildApp(config);
   try {
     await app.ready();
-    let dialect;
+    let view;
     try {
-      dialect = app.layerMounts.dialectOf(args.arns);
+      view = app.layerMounts.viewOf(args.arns);
     } catch (err) {
       if (!(err instanceof MountRequestError)) throw err;
       console.error(`strata opt: ${err.message}`);
@@ -175,15 +175,15 @@ async function fromDataDir(args: OptArgs, config: Config, into: string): Promise
     }
     let tree;
     try {
-      tree = await app.layerMounts.mount(dialect, args.arns, args.runtime);
+      tree = await app.layerMounts.mount(view, args.arns, args.runtime);
     } catch (err) {
-      const refusal = dialect.refusal(err);
+      const refusal = view.refusal(err);
       if (refusal.status >= 500) throw err;
       console.error(`strata opt: ${refusal.code}: ${refusal.message}`);
       return 1;
     }
     try {
-      return await unpackTree(tree.entries, (e) => tree.open(e), into, { maxUnzippedBytes: dialect.rules.maxUnzippedBytes, replace: args.replace });
+      return await unpackTree(tree.entries, (e) => tree.open(e), into, { maxUnzippedBytes: view.rules.maxUnzippedBytes, replace: args.replace });
     } finally {
       await tree.close();
     }

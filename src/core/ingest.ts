@@ -35,7 +35,7 @@ export interface IngestedDocument {
 const MAX_REST_BYTES = 1024 * 1024;
 const MAX_DEPTH = 64;
 /** How much of a refused body is still read (and discarded) so the client sees the answer. */
-const DRAIN_LIMIT = 128 * 1024 * 1024;
+export const DRAIN_LIMIT = 128 * 1024 * 1024;
 
 /**
  * Reads a JSON request body in one pass: the base64 zip in the content field is decoded as it arrives and

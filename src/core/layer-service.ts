@@ -12,7 +12,7 @@ import {
 import { ContentLinks } from './links.js';
 import type {
   AccessPolicy, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, Page,
-  ResetResult, ResetScope, StoreStats, StoredContent, VersionFilter, VersionOrder,
+  ResetResult, ResetScope, ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
 } from './model.js';
 
 export interface PublishLimits {
@@ -140,6 +140,11 @@ export class LayerService {
 
   listLayers(scope: LayerScope, filter: LayerFilter, page: PageRequest<string>): Page<LayerSummary, string> {
     return paginate(this.repo.listLayers(scope, filter, page.start, page.limit + 1), page.limit, (l) => l.ref.name);
+  }
+
+  /** The clouds, accounts and regions that hold layers, with how many layers and versions each holds. */
+  listScopes(): ScopeSummary[] {
+    return this.repo.listScopes();
   }
 
   /**

@@ -84,6 +84,14 @@ export interface Page<T, C> {
   next: C | undefined;
 }
 
+/** A cloud, account and region that holds layers, with how many. */
+export interface ScopeSummary {
+  scope: LayerScope;
+  /** Layers with at least one version. */
+  layers: number;
+  versions: number;
+}
+
 export interface LayerSummary {
   ref: LayerRef;
   /** The newest version that matches the list filter. */

@@ -12,49 +12,87 @@ export interface BodyTimeLimits {
   minBytesPerSecond: number;
 }
 
+/**
+ * The clock of one request body: fed the bytes as they arrive (`tick`), it fails `late` as soon as the body breaks
+ * a limit. One timer per body, re-armed only when it fires early (chunks moved the deadline on meanwhile).
+ */
+export class BodyClock {
+  /** Rejects with RequestTimedOut once the body is late; never resolves. */
+  readonly late: Promise<never>;
+  private timedOut = false;
+  private readonly started = Date.now();
+  private lastChunk = this.started;
+  private received = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private fail!: (err: RequestTimedOut) => void;
+
+  constructor(private readonly limits: BodyTimeLimits) {
+    this.late = new Promise<never>((_, reject) => (this.fail = reject));
+    this.late.catch(() => undefined);
+    this.check();
+  }
+
+  get expired(): boolean {
+    return this.timedOut;
+  }
+
+  tick(bytes: number): void {
+    this.received += bytes;
+    this.lastChunk = Date.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * Yields the items of `source` until the body is late, then throws RequestTimedOut; `onItem` sees each item first
+   * (to tick the clock with a chunk's size, say).
+   */
+  async *race<T>(source: AsyncIterable<T>, onItem?: (item: T) => void): AsyncGenerator<T> {
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = iterator.next();
+        // An item that arrives after the refusal is read and dropped, never left as an unhandled rejection.
+        next.catch(() => undefined);
+        const step = await Promise.race([next, this.late]);
+        if (step.done) return;
+        onItem?.(step.value);
+        yield step.value;
+      }
+    } finally {
+      // A consumer that stops early releases the source as a `for await` would (a request stream is destroyed); a body
+      // that timed out is left alone, so the connection still carries the 408 before it closes.
+      if (!this.timedOut) await iterator.return?.();
+    }
+  }
+
+  // The time by which the next chunk must have arrived: within idleSeconds of the last one, and within the time
+  // allowed so far (idleSeconds, plus a second for every minBytesPerSecond received).
+  private deadline(): number {
+    const idleMs = this.limits.idleSeconds * 1000;
+    return Math.min(this.lastChunk + idleMs, this.started + idleMs + (this.received / this.limits.minBytesPerSecond) * 1000);
+  }
+
+  private check(): void {
+    const wait = this.deadline() - Date.now();
+    if (wait > 0) this.timer = setTimeout(() => this.check(), wait);
+    else {
+      this.timedOut = true;
+      this.fail(new RequestTimedOut(this.limits.idleSeconds, this.limits.minBytesPerSecond));
+    }
+  }
+}
+
 /** Yields the chunks of `source`, throwing RequestTimedOut as soon as the body breaks a limit. */
 export async function* guardBody(
   source: AsyncIterable<Uint8Array>, limits: BodyTimeLimits,
 ): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  const idleMs = limits.idleSeconds * 1000;
-  const started = Date.now();
-  let lastChunk = started;
-  let received = 0;
-  // The time by which the next chunk must have arrived: within idleSeconds of the last one, and within the time
-  // allowed so far (idleSeconds, plus a second for every minBytesPerSecond received).
-  const deadline = () =>
-    Math.min(lastChunk + idleMs, started + idleMs + (received / limits.minBytesPerSecond) * 1000);
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  let late: ((err: RequestTimedOut) => void) | undefined;
-  const lateness = new Promise<never>((_, reject) => (late = reject));
-  lateness.catch(() => undefined);
-  // One timer per body, re-armed only when it fires early (chunks moved the deadline on meanwhile).
-  const check = () => {
-    const wait = deadline() - Date.now();
-    if (wait > 0) timer = setTimeout(check, wait);
-    else {
-      timedOut = true;
-      late!(new RequestTimedOut(limits.idleSeconds, limits.minBytesPerSecond));
-    }
-  };
-  check();
+  const clock = new BodyClock(limits);
   try {
-    for (;;) {
-      const next = iterator.next();
-      // A chunk that arrives after the refusal is read and dropped, never left as an unhandled rejection.
-      next.catch(() => undefined);
-      const step = await Promise.race([next, lateness]);
-      if (step.done) return;
-      received += step.value.length;
-      lastChunk = Date.now();
-      yield step.value;
-    }
+    yield* clock.race(source, (chunk) => clock.tick(chunk.length));
   } finally {
-    clearTimeout(timer);
-    // A consumer that stops early releases the source as a `for await` would (a request stream is destroyed); a body
-    // that timed out is left alone, so the connection still carries the 408 before it closes.
-    if (!timedOut) await iterator.return?.();
+    clock.stop();
   }
 }

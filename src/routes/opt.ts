@@ -1,7 +1,7 @@
 /**
  * `GET /_strata/opt?arn=…&arn=…[&runtime=…]`: the /opt a function with these layers would see, as one zip. The
  * layers are merged in the order given as their cloud merges them, after the checks their cloud applies to a
- * function's layers (plugins/layer-mounts.ts, each dialect's mount.ts); refusals answer in that cloud's words, as its
+ * function's layers (each cloud view's `mount`: routes/aws/mount.ts, routes/fc/mount.ts); refusals answer in that cloud's words, as its
  * CreateFunction would. The zip streams from the layers' own zips: its entries are stored, its size is known up front.
  * By design: no caller identity is checked (Strata's own surface, like the console), so a layer of any account can be
  * merged; AWS's check of a cross-account layer's policy is not applied.
@@ -52,18 +52,18 @@ export default async function optRoutes(app: FastifyInstance) {
     const query = request.query as Record<string, string | string[] | undefined>;
     const arns = [query.arn ?? []].flat();
     const runtime = [query.runtime ?? []].flat()[0];
-    let dialect;
+    let view;
     try {
-      dialect = app.layerMounts.dialectOf(arns);
+      view = app.layerMounts.viewOf(arns);
     } catch (err) {
       if (err instanceof MountRequestError) return reply.status(400).send({ message: err.message });
       throw err;
     }
     let tree: MountedTree;
     try {
-      tree = await app.layerMounts.mount(dialect, arns, runtime);
+      tree = await app.layerMounts.mount(view, arns, runtime);
     } catch (err) {
-      const refusal = dialect.refusal(err);
+      const refusal = view.refusal(err);
       if (refusal.status >= 500) request.log.error({ err }, 'merging layers failed');
       return reply.status(refusal.status as 400).headers(refusal.headers).type('application/json').send(refusal.body);
     }

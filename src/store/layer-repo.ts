@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import type {
   AccessPolicy, Cloud, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, ResetScope,
-  StoreStats, StoredContent, VersionFilter, VersionOrder,
+  ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
 } from '../core/model.js';
 
 interface VersionRow {
@@ -124,6 +124,9 @@ export class LayerRepo {
         WHERE layer_id = @layerId AND version = @version AND statement_id = @statementId`),
       setPublic: db.prepare(`UPDATE layers SET is_public = @isPublic
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
+      scopes: db.prepare(`SELECT l.cloud, l.account, l.region, COUNT(DISTINCT l.id) AS layers, COUNT(*) AS versions
+        FROM layers l JOIN layer_versions v ON v.layer_id = l.id
+        GROUP BY l.cloud, l.account, l.region ORDER BY l.cloud, l.account, l.region`),
       blobKeys: db.prepare(`SELECT blob_key FROM layer_versions`).pluck(),
       resetVersions: db.prepare(`DELETE FROM layer_versions WHERE layer_id IN (SELECT id FROM layers WHERE ${SCOPE_SQL})
         RETURNING blob_key`).pluck(),
@@ -229,6 +232,16 @@ export class LayerRepo {
       const latest = toVersion(row);
       return { ref: latest.ref, latest };
     });
+  }
+
+  /** Every cloud, account and region holding at least one version, in that order. */
+  listScopes(): ScopeSummary[] {
+    const rows = this.stmts.scopes.all() as { cloud: string; account: string; region: string; layers: number; versions: number }[];
+    return rows.map((r) => ({
+      scope: { cloud: r.cloud as LayerScope['cloud'], account: r.account, region: r.region },
+      layers: r.layers,
+      versions: r.versions,
+    }));
   }
 
   /** Removes the version's row (and its grants); returns its content so the blob can be removed. */

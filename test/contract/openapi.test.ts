@@ -51,8 +51,8 @@ describe('OpenAPI contract', () => {
     const served = new Set(t.app.routeTable.filter((r) => !r.startsWith('HEAD ') && !r.includes(` ${DOCS_PREFIX}`)));
     expect([...documented].sort()).toEqual([...served].sort());
     // 9 AWS routes (8 paths; GET /layers serves two operations), 7 per FC API version, 6 of Strata's own
-    // (health, content, openapi, reset, metrics, opt).
-    expect(documented.size).toBe(8 + 3 * 7 + 6);
+    // (health, content, openapi, reset, metrics, opt), 12 of the console (3 for its page, 9 for its API).
+    expect(documented.size).toBe(8 + 3 * 7 + 6 + 12);
   });
 
   it('GetOpenApiDocument: Strata serves each document as YAML and JSON, and an API page', async () => {

@@ -18,8 +18,8 @@ import {
   AccessDeniedException, AwsError, InvalidRequestContentException, MESSAGES, RequestTimeoutException, ServiceException,
   fromDomain,
 } from './errors.js';
+import { awsCloudView } from './cloud-view.js';
 import layerRoutes from './layers.js';
-import { awsMountDialect } from './mount.js';
 import permissionRoutes from './permissions.js';
 import { awsRefusals } from './refusals.js';
 
@@ -31,7 +31,7 @@ const SMALL_BODY_LIMIT = 1024 * 1024;
 export default async function awsDialect(app: FastifyInstance) {
   const { config } = app;
   app.refusals.add(awsRefusals(app.prefix));
-  app.layerMounts.register(awsMountDialect(config));
+  app.cloudViews.register(awsCloudView(config, app.layers));
   app.decorateRequest('awsOperation', undefined);
   app.addHook('onRequest', async (request, reply) => {
     request.awsOperation = request.routeOptions.config.awsOperation;

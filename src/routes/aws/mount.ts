@@ -1,14 +1,13 @@
-/** How AWS Lambda checks a function's layers and stacks them in /opt, for a merged /opt (plugins/layer-mounts.ts). */
+/** How AWS Lambda checks a function's layers and stacks them in /opt, for a merged /opt (its cloud view's `mount`). */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../core/errors.js';
-import type { MountDialect } from '../../plugins/layer-mounts.js';
+import type { MountView } from '../../plugins/cloud-views.js';
 import { parseLayerArn } from './arn.js';
 import { AwsError, MESSAGES, ServiceException, ValidationException, fromDomain } from './errors.js';
 
-export function awsMountDialect(config: Config): MountDialect {
+export function awsMountView(config: Config): MountView {
   return {
-    cloud: 'aws',
     claims: (arn) => arn.startsWith('arn:'),
     parse(arn) {
       const parsed = parseLayerArn(arn);

@@ -1,9 +1,8 @@
 /** Layer version permissions (docs/specs/aws-lambda-layers.md §3.7–3.9). */
 import type { FastifyInstance } from 'fastify';
-import { PolicyTooLarge } from '../../core/errors.js';
-import type { Grant, LayerRef } from '../../core/model.js';
+import type { Grant } from '../../core/model.js';
 import { layerRefOf } from './caller.js';
-import { POLICY_SIZE_LIMIT, policyDocument, statementOf } from './policy.js';
+import { checkPolicySize, policyDocument, statementOf } from './policy.js';
 import { route } from './route.js';
 
 export default async function permissionRoutes(app: FastifyInstance) {
@@ -37,9 +36,4 @@ export default async function permissionRoutes(app: FastifyInstance) {
     const policy = layers.getPolicy(ref, input.VersionNumber);
     return { Policy: policyDocument(policy.grants, ref, input.VersionNumber), RevisionId: policy.revision };
   });
-}
-
-function checkPolicySize(grants: Grant[], ref: LayerRef, version: number): void {
-  const size = Buffer.byteLength(policyDocument(grants, ref, version));
-  if (size > POLICY_SIZE_LIMIT) throw new PolicyTooLarge(size, POLICY_SIZE_LIMIT);
 }

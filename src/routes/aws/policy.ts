@@ -1,4 +1,5 @@
 /** Layer version policies as AWS renders them (docs/specs/aws-lambda-layers.md §3.7–3.9; Terraform parses these strings). */
+import { PolicyTooLarge } from '../../core/errors.js';
 import type { Grant, LayerRef } from '../../core/model.js';
 import { layerVersionArn, partitionOf } from './arn.js';
 
@@ -29,4 +30,10 @@ export function policyDocument(grants: Grant[], ref: LayerRef, version: number):
 
 function rootArn(principal: string, region: string): string {
   return /^\d{12}$/.test(principal) ? `arn:${partitionOf(region)}:iam::${principal}:root` : principal;
+}
+
+/** Throws PolicyTooLarge when the grants would make a policy document over AWS's limit. */
+export function checkPolicySize(grants: Grant[], ref: LayerRef, version: number): void {
+  const size = Buffer.byteLength(policyDocument(grants, ref, version));
+  if (size > POLICY_SIZE_LIMIT) throw new PolicyTooLarge(size, POLICY_SIZE_LIMIT);
 }

@@ -15,12 +15,12 @@ import { DomainError } from '../../core/errors.js';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
-import type { FcApiVersion } from './api-versions.js';
+import { FC_API_VERSIONS, type FcApiVersion } from './api-versions.js';
+import { fcCloudView } from './cloud-view.js';
 import {
   FcError, InternalServerError, InvalidArgument, MESSAGES, PathNotSupported, RequestTimeout, fromDomain,
 } from './errors.js';
 import layerRoutes from './layers.js';
-import { fcMountDialect } from './mount.js';
 import { fcRefusals } from './refusals.js';
 import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
@@ -44,8 +44,8 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   const { config } = app;
   const maxCode = config.fc.maxCodeBytes;
   app.refusals.add(fcRefusals(api));
-  // One registration for the three API versions: a merged /opt answers in FC 3.0's words.
-  if (api === '2023-03-30') app.layerMounts.register(fcMountDialect(config));
+  // One view describes every API version; it is registered with the first.
+  if (api === FC_API_VERSIONS[0]) app.cloudViews.register(fcCloudView(config, app.layers));
   app.decorateRequest('fcRequestId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.fcRequestId = stampRequestId(api, reply);

@@ -1,7 +1,7 @@
-/** How Function Compute checks a function's layers and stacks them in /opt, for a merged /opt (plugins/layer-mounts.ts). */
+/** How Function Compute checks a function's layers and stacks them in /opt, for a merged /opt (its cloud view's `mount`). */
 import type { Config } from '../../config.js';
 import { DomainError } from '../../core/errors.js';
-import type { MountDialect } from '../../plugins/layer-mounts.js';
+import type { MountView } from '../../plugins/cloud-views.js';
 import type { FcApiVersion } from './api-versions.js';
 import { parseLayerArn } from './arn.js';
 import { FcError, InternalServerError, InvalidArgument, MESSAGES, fromDomain } from './errors.js';
@@ -10,9 +10,8 @@ import { newRequestId, requestIdHeaders } from './request-id.js';
 /** Refusals are worded as FC 3.0 words them: Serverless Devs' `s local` reads layers through it. */
 const API: FcApiVersion = '2023-03-30';
 
-export function fcMountDialect(config: Config): MountDialect {
+export function fcMountView(config: Config): MountView {
   return {
-    cloud: 'fc',
     claims: (arn) => arn.startsWith('acs:') || /^[0-9a-f]{32}#/.test(arn),
     parse(arn) {
       const parsed = parseLayerArn(arn, { account: config.fc.accountId, region: config.fc.region });

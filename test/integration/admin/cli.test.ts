@@ -80,7 +80,7 @@ describe('startStrata', () => {
 
 describe('npx ./strata-<version>.tgz', () => {
   // Installing the tarball compiles better-sqlite3 when no prebuilt binary can be fetched (none can from here).
-  it('strata: the packed tarball runs with npx from an empty folder and serves', async () => {
+  it('strata: the packed tarball runs with npx from an empty folder and serves, its console too', async () => {
     const work = await mkdtemp(join(tmpdir(), 'strata-npx-'));
     dirs.push(work);
     const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -108,6 +108,10 @@ describe('npx ./strata-<version>.tgz', () => {
       const lambda = lambdaClient(`http://127.0.0.1:${port}`);
       expect((await publish(lambda, 'from-npx')).Version).toBe(1);
       lambda.destroy();
+      // The console's page and scripts come with the package.
+      const page = await fetch(`http://127.0.0.1:${port}/_strata/console/`);
+      expect([page.status, (await page.text()).includes('<title>Strata console</title>')]).toEqual([200, true]);
+      expect((await fetch(`http://127.0.0.1:${port}/_strata/console/app.js`)).status).toBe(200);
       expect(out).toContain(`strata: listening on http://127.0.0.1:${port}`);
     } finally {
       try {
