@@ -3,8 +3,6 @@
  * and the matching --flags; `--help` lists them all. `strata opt …` unpacks a merged /opt instead (cli/opt.ts).
  */
 import { readFileSync } from 'node:fs';
-import { buildApp } from './app.js';
-import { runOpt } from './cli/opt.js';
 import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
 import { SeedError } from './seed.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
@@ -32,7 +30,9 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The app's modules load only to serve: `strata opt --url` and --help start without them.
   if (argv[0] === 'opt') {
+    const { runOpt } = await import('./cli/opt.js');
     process.exitCode = await runOpt(argv.slice(1));
     return;
   }
@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   console.log(`strata: starting with\n  ${describeConfig(config).join('\n  ')}`);
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config);
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

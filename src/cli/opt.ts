@@ -14,11 +14,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { buildApp } from '../app.js';
 import { UnpackError, unpackTree, unpackZip, type UnpackSummary } from '../codec/unpack.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { MountRequestError } from '../plugins/layer-mounts.js';
-import { OPT_PATH } from '../routes/opt.js';
+import { MountRequestError, OPT_PATH } from '../plugins/layer-mounts.js';
 import { DataDirInUse } from '../store/data-dir-lock.js';
 
 export const OPT_USAGE = [
@@ -162,6 +160,7 @@ async function refusalText(res: Response): Promise<string> {
 
 /** Merges the layers from the data directory itself (holding its lock meanwhile) straight into the folder. */
 async function fromDataDir(args: OptArgs, config: Config, into: string): Promise<UnpackSummary | number> {
+  const { buildApp } = await import('../app.js');
   const app = await buildApp(config);
   try {
     await app.ready();

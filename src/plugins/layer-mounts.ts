@@ -8,6 +8,9 @@ import { mountLayers, type MountedTree } from '../core/layer-mount.js';
 import type { LayerService } from '../core/layer-service.js';
 import type { CloudViews, MountView } from './cloud-views.js';
 
+/** Where Strata serves merged /opt trees (routes/opt.ts), and where `strata opt --url` asks for them. */
+export const OPT_PATH = '/_strata/opt';
+
 /** A request Strata refuses before any cloud is concerned (no ARN, ARNs of no cloud or of two). */
 export class MountRequestError extends Error {
   override readonly name = 'MountRequestError';

@@ -10,9 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { zipTree } from '../codec/zip-write.js';
 import type { MountedTree } from '../core/layer-mount.js';
-import { MountRequestError } from '../plugins/layer-mounts.js';
-
-export const OPT_PATH = '/_strata/opt';
+import { MountRequestError, OPT_PATH } from '../plugins/layer-mounts.js';
 
 export default async function optRoutes(app: FastifyInstance) {
   const json = (description: string) => ({
