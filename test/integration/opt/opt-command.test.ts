@@ -48,12 +48,15 @@ describe(`strata opt (${BACKEND})`, () => {
   let work: string;
   const arns: string[] = [];
   let fcArns: string[] = [];
+  /** The blob backend's settings (a MinIO bucket of its own), the same for every start and --data-dir run. */
+  let backend: Record<string, string>;
 
   beforeAll(async () => {
     await exec(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
     work = await mkdtemp(join(tmpdir(), 'strata-opt-cmd-'));
     dataDir = join(work, 'data');
-    strata = await startStrata({ dataDir, logLevel: 'silent', ...backendEnv() });
+    backend = backendEnv();
+    strata = await startStrata({ dataDir, logLevel: 'silent', ...backend });
     const lambda = lambdaClient(strata.url);
     const first = await makeTreeZip([
       { name: 'python/common.py', data: 'VERSION = 1\n' },
@@ -128,15 +131,26 @@ describe(`strata opt (${BACKEND})`, () => {
     await strata.stop();
     try {
       const into = join(work, 'from-dir');
-      const out = await strataOpt(['--data-dir', dataDir, '--arn', arns[0]!, '--arn', arns[1]!, '--into', into], backendEnv());
+      const out = await strataOpt(['--data-dir', dataDir, '--arn', arns[0]!, '--arn', arns[1]!, '--into', into], backend);
       expect(out).toMatchObject({ code: 0, stderr: '' });
       expect(await treeOf(into)).toEqual(EXPECTED_AWS);
       expect(await treeOf(into)).toEqual(await treeOf(join(work, 'from-url')));
-      const refused = await strataOpt(['--data-dir', dataDir, '--arn', `${arns[0]!.replace(/:1$/, ':7')}`, '--into', join(work, 'none')], backendEnv());
+      const refused = await strataOpt(['--data-dir', dataDir, '--arn', `${arns[0]!.replace(/:1$/, ':7')}`, '--into', join(work, 'none')], backend);
       expect(refused).toMatchObject({ code: 1, stderr: `strata opt: InvalidParameterValueException: Layer version ${arns[0]!.replace(/:1$/, ':7')} does not exist.\n` });
     } finally {
-      strata = await startStrata({ dataDir, logLevel: 'silent', ...backendEnv() });
+      strata = await startStrata({ dataDir, logLevel: 'silent', ...backend });
     }
+  });
+
+  it('strata opt: a layer whose symbolic link leads out of the folder is refused, nothing written', async () => {
+    const lambda = lambdaClient(strata.url);
+    const zip = await makeTreeZip([{ name: 'python/ok.py', data: 'ok' }, { name: 'python/passwd', symlink: '../../../etc/passwd' }]);
+    const arn = (await publish(lambda, uniqueName('evil'), { Content: { ZipFile: zip } })).LayerVersionArn!;
+    lambda.destroy();
+    const into = join(work, 'evil');
+    const out = await strataOpt(['--url', strata.url, '--arn', arn, '--into', into]);
+    expect(out).toMatchObject({ code: 1, stderr: "strata opt: refused: the link 'python/passwd' points to '../../../etc/passwd', outside the folder\n" });
+    await expect(treeOf(into)).rejects.toThrow(/ENOENT/);
   });
 
   it('strata opt: usage errors exit 2; an unreachable Strata exits 1', async () => {
