@@ -103,7 +103,8 @@ export async function runOpt(argv: readonly string[], env: NodeJS.ProcessEnv = p
     return 0;
   } catch (err) {
     if (err instanceof UnpackError) {
-      console.error(`strata opt: ${err.message}`);
+      const hint = err.problem === 'target-not-empty' ? ': give an empty folder, or replace what it holds with --replace' : '';
+      console.error(`strata opt: ${err.message}${hint}`);
       return 1;
     }
     if (err instanceof DataDirInUse) {

@@ -41,7 +41,7 @@ export interface UnpackEntry {
 export interface UnpackOptions {
   /** Refused when the files add up to more than this many bytes. */
   maxUnzippedBytes: number;
-  /** Replace what the target folder holds; without it a target that is not empty is refused. */
+  /** Replace what the target folder holds; without it a target that is not empty is refused ('target-not-empty'). */
   replace?: boolean;
 }
 
@@ -188,7 +188,7 @@ async function prepareTarget(into: string, replace: boolean): Promise<boolean> {
     return true;
   }
   if (!replace && (await readdir(into)).length > 0) {
-    throw new UnpackError('target-not-empty', `${into} is not empty: give an empty folder, or replace what it holds with --replace`);
+    throw new UnpackError('target-not-empty', `${into} is not empty`);
   }
   return false;
 }
