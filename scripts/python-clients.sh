@@ -12,6 +12,6 @@ install() {
   "$1/bin/python" -m pip install --quiet --disable-pip-version-check -r "$2" -c "$3"
 }
 install .cache/py scripts/python-requirements.txt scripts/python-constraints.txt
-echo "python clients: $(.cache/py/bin/python -m pip freeze | grep -iE "^(boto3|awscli|alibabacloud.fc)" | tr "\n" " ")"
+echo "python clients: $(.cache/py/bin/python -m pip freeze | grep -iE "^(boto3|awscli|alibabacloud.fc|oss2)" | tr "\n" " ")"
 install .cache/py-sam scripts/sam-requirements.txt scripts/sam-constraints.txt
 echo "python clients: $(.cache/py-sam/bin/python -m pip freeze | grep -iE "^aws-sam-cli=" | tr "\n" " ")(in .cache/py-sam)"

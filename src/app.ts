@@ -13,6 +13,7 @@ import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
 import optRoutes from './routes/opt.js';
+import ossDialect, { isOssRequest, ossFrameworkError } from './routes/oss/index.js';
 import metrics from './plugins/metrics.js';
 import requestLog, { loggerOptions } from './plugins/request-log.js';
 import resetRoutes from './routes/reset.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     forceCloseConnections: true,
     // Requests refused before routing (e.g. a malformed percent-encoding) still answer in their dialect.
     frameworkErrors: (err, request, reply) => {
+      if (isOssRequest(request.raw)) return ossFrameworkError(err, request, reply);
       const fc = FC_API_VERSIONS.find((v) => request.url.startsWith(`/${v}/`));
       if (fc) return fcFrameworkError(fc, err, reply);
       if (request.url.startsWith('/2018-10-31/')) return awsFrameworkError(reply);
@@ -72,6 +74,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(docsRoutes);
   await app.register(optRoutes);
   await app.register(consoleRoutes, { prefix: CONSOLE_PREFIX });
+  // The object endpoint shares the port: its routes match OSS requests only, whatever their path (first, so that
+  // it also answers the OSS requests refused below the router).
+  await app.register(ossDialect);
   await app.register(awsDialect, { prefix: '/2018-10-31' });
   for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
   app.setNotFoundHandler((request, reply) =>

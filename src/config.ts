@@ -43,6 +43,20 @@ const ConfigSchema = z.object({
   STRATA_FC_MAX_CODE_BYTES: z.coerce.number().int().min(1).default(524_288_000).describe('Largest FC layer package'),
   // Not an FC limit: Strata's own guard against zip bombs while it checks a package.
   STRATA_FC_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1).default(1_073_741_824).describe('Strata\'s zip-bomb guard for FC packages'),
+  // How long credentials of the temporary upload bucket last: STS's default, 3600 seconds ("STS token的有效期为
+  // 900秒~3600秒,默认值为3600秒", alibabacloud.com/help/ja/resource-access-management/latest/faq-about-ram-roles-and-sts-tokens).
+  STRATA_FC_TEMP_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(1).default(3600).describe('How long GetTempBucketToken credentials last'),
+  // How long an object of the temporary upload bucket lasts. FC publishes no figure; one day is the shortest
+  // lifetime an OSS lifecycle rule can give (help.aliyun.com/document_detail/31863.html), see README.
+  STRATA_FC_TEMP_OBJECT_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400).describe('How long an object of the temporary upload bucket lasts'),
+  // OSS's PutObject limit: 5 GB.
+  STRATA_OSS_MAX_OBJECT_BYTES: z.coerce.number().int().min(0).default(5_368_709_120).describe('Largest object the OSS endpoint takes'),
+  // Host names under which `<bucket>.<name>` addresses a bucket (virtual-hosted style), besides oss-*.aliyuncs.com.
+  STRATA_OSS_DOMAINS: z
+    .string()
+    .regex(/^\s*([a-z0-9.-]+\s*(,\s*|$))*$/, 'must be host names separated by commas')
+    .default('localhost')
+    .describe('Host names whose subdomains name OSS buckets (virtual-hosted style)'),
 });
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
@@ -85,6 +99,13 @@ export interface Config {
     accessKeys: ReadonlyMap<string, string>;
     maxCodeBytes: number;
     maxUnzippedBytes: number;
+    tempCredentialTtlSeconds: number;
+    tempObjectTtlSeconds: number;
+  };
+  oss: {
+    maxObjectBytes: number;
+    /** Lower-case host names whose subdomains name buckets. */
+    domains: string[];
   };
 }
 
@@ -161,6 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       accessKeys: parseAccessKeys(c.STRATA_FC_ACCESS_KEYS),
       maxCodeBytes: c.STRATA_FC_MAX_CODE_BYTES,
       maxUnzippedBytes: c.STRATA_FC_MAX_UNZIPPED_BYTES,
+      tempCredentialTtlSeconds: c.STRATA_FC_TEMP_CREDENTIAL_TTL_SECONDS,
+      tempObjectTtlSeconds: c.STRATA_FC_TEMP_OBJECT_TTL_SECONDS,
+    },
+    oss: {
+      maxObjectBytes: c.STRATA_OSS_MAX_OBJECT_BYTES,
+      domains: c.STRATA_OSS_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''),
     },
   };
 }
@@ -210,6 +237,10 @@ export function describeConfig(config: Config): string[] {
     `STRATA_FC_ACCESS_KEYS=${[...config.fc.accessKeys].map(([k, a]) => `${k}=${a}`).join(',') || '(none)'}`,
     `STRATA_FC_MAX_CODE_BYTES=${config.fc.maxCodeBytes}`,
     `STRATA_FC_MAX_UNZIPPED_BYTES=${config.fc.maxUnzippedBytes}`,
+    `STRATA_FC_TEMP_CREDENTIAL_TTL_SECONDS=${config.fc.tempCredentialTtlSeconds}`,
+    `STRATA_FC_TEMP_OBJECT_TTL_SECONDS=${config.fc.tempObjectTtlSeconds}`,
+    `STRATA_OSS_MAX_OBJECT_BYTES=${config.oss.maxObjectBytes}`,
+    `STRATA_OSS_DOMAINS=${config.oss.domains.join(',') || '(none)'}`,
   ];
 }
 

@@ -13,12 +13,15 @@ import { openDatabase, type Db } from '../store/db.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { LayerRepo } from '../store/layer-repo.js';
 import { StagingArea } from '../store/staging.js';
+import type { ObjectService } from '../core/object-service.js';
+import { createObjectService, startSweeping } from './object-services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     layers: LayerService;
     blobBackend: BlobBackend;
+    objects: ObjectService;
   }
 }
 
@@ -33,18 +36,24 @@ export default fp<{ config: Config }>(
     await mkdir(config.dataDir, { recursive: true });
     const lock = lockDataDir(config.dataDir);
     let db: Db | undefined;
-    const release = () => {
+    let stopSweeping: (() => Promise<void>) | undefined;
+    const release = async () => {
+      // A sweep under way must not outlive the store it writes to.
+      await stopSweeping?.();
       db?.close();
       lock.release();
     };
-    let layers: LayerService, backend: BlobBackend;
+    let layers: LayerService, backend: BlobBackend, objects: ObjectService;
     try {
       db = openDatabase(join(config.dataDir, 'strata.sqlite'));
       const repo = new LayerRepo(db);
-      backend = createBlobBackend(config, repo.setting('instance-id', () => randomBytes(8).toString('hex')));
+      const instanceId = repo.setting('instance-id', () => randomBytes(8).toString('hex'));
+      backend = createBlobBackend(config, instanceId);
       backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
       const staging = new StagingArea(join(config.dataDir, 'staging'));
-      layers = new LayerService(repo, backend.store, backend.sources, staging, config.linkTtlSeconds);
+      objects = createObjectService(config, db, repo, staging, instanceId);
+      // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
+      layers = new LayerService(repo, backend.store, objects.guardSource(backend.sources), staging, config.linkTtlSeconds);
       await staging.reset();
       await recover(app, backend, layers);
       if (config.seed) {
@@ -54,12 +63,13 @@ export default fp<{ config: Config }>(
         });
         app.log.info({ seed: config.seed, created: created.length, kept: kept.length }, 'seeded');
       }
+      stopSweeping = startSweeping(objects, app.log);
     } catch (err) {
       // A start that fails leaves the directory free for the next one.
-      release();
+      await release();
       throw err;
     }
-    app.addHook('onClose', async () => release());
+    app.addHook('onClose', release);
     app.addHook('onListen', async () => {
       const address = app.server.address();
       if (typeof address === 'object' && address) {
@@ -70,6 +80,7 @@ export default fp<{ config: Config }>(
     app.decorate('config', config);
     app.decorate('layers', layers);
     app.decorate('blobBackend', backend);
+    app.decorate('objects', objects);
   },
   { name: 'strata-services' },
 );

@@ -52,4 +52,19 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 2: what the filesystem bucket store knows of the objects it wrote */ `
+  CREATE TABLE bucket_objects (
+    bucket       TEXT    NOT NULL,
+    key          TEXT    NOT NULL,
+    -- The file's size and modification time when this row was written: a file changed behind Strata's back
+    -- (buckets are plain directories users may write to) no longer matches, and its digests are recomputed.
+    size         INTEGER NOT NULL,
+    modified_ms  INTEGER NOT NULL,
+    md5          TEXT    NOT NULL,
+    crc64        TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    metadata     TEXT    NOT NULL,   -- JSON object of user metadata
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -37,6 +37,8 @@ export interface TestApp {
   putSourceObject(bucket: string, key: string, body: Buffer, opts?: { versioned?: boolean }): Promise<{ versionId?: string }>;
   /** The keys of every blob in the blob store, whichever backend holds them. */
   listBlobKeys(): Promise<string[]>;
+  /** Makes an empty user bucket (a MinIO bucket, or a directory of `<dataDir>/buckets`). */
+  createBucket(bucket: string): Promise<void>;
 }
 
 /** The keys of every blob in the blob store a configuration names, whichever backend holds them. */
@@ -73,6 +75,14 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
       return startTestApp(env, dataDir, boundPort);
     },
     listBlobKeys: () => blobKeysOf(config),
+    async createBucket(bucket) {
+      if (config.minio) {
+        const client = minioClient(config.minio);
+        if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+        return;
+      }
+      await mkdir(join(dataDir, 'buckets', bucket), { recursive: true });
+    },
     async putSourceObject(bucket, key, body, opts = {}) {
       if (config.minio) {
         const client = minioClient(config.minio);

@@ -69,7 +69,7 @@ describe('README examples', () => {
   const env = () => ({ ...process.env, PATH: `${PY_BIN}:${process.env.PATH}`, AWS_CONFIG_FILE: '/dev/null' });
   const host = () => t.url.replace('http://', '');
   const code = async (name: string) =>
-    (await example(name)).replaceAll('http://localhost:4588', t.url).replaceAll('localhost:4588', host());
+    (await example(name)).replaceAll('http://localhost:4588', t.url).replaceAll('localhost:4588', host()).replaceAll('127.0.0.1:4588', host());
   /** Runs a JavaScript example from inside the repository, so that its imports resolve from node_modules. */
   const runJs = async (name: string) => {
     const file = resolve(`.cache/readme-example-${name}-${process.pid}.mjs`);
@@ -93,6 +93,8 @@ describe('README examples', () => {
     for await (const c of zip.outputStream) parts.push(c as Buffer);
     await writeFile(join(work, 'layer.zip'), Buffer.concat(parts));
     zipCrc64 = crc64(Buffer.concat(parts));
+    // The OSS examples upload to a bucket the user made first.
+    await t.createBucket('my-bucket');
   });
   afterAll(async () => {
     await t.close();
@@ -157,6 +159,15 @@ describe('README examples', () => {
     const [created, listed] = (await runPy('fc3-py')).split('\n');
     expect(created).toMatch(new RegExp(`^acs:fc:cn-hangzhou:1234567890123456:layers/my-layer/versions/\\d+ ${zipCrc64}$`));
     expect(listed).toBe("[('my-layer', '1')]");
+  });
+
+  it('README: the ali-oss example uploads a layer zip to the OSS endpoint', async () => {
+    expect(await runJs('oss-js')).toBe(`200 ${zipCrc64}`);
+    expect((await readFile(join(t.dataDir, 'buckets', 'my-bucket', 'layers', 'layer.zip'))).equals(await readFile(join(work, 'layer.zip')))).toBe(true);
+  });
+
+  it.skipIf(!havePython)('README: the oss2 example uploads a layer zip to the OSS endpoint', async () => {
+    expect(await runPy('oss-py')).toBe(`200 ${zipCrc64}`);
   });
 
   it.each(['java-aws', 'java-fc', 'go-aws'])('README: the %s example is exactly the code its client test runs', async (name) => {

@@ -19,6 +19,8 @@ export const FC_OPERATIONS = [
   'ListLayerVersions',
   'DeleteLayerVersion',
   'PutLayerACL',
+  // 2016-08-15 only: the temporary upload bucket of the big-package flow (temp-bucket.ts).
+  'GetTempBucketToken',
 ] as const;
 
 export type FcOperation = (typeof FC_OPERATIONS)[number];

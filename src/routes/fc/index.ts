@@ -3,7 +3,8 @@
  * 2023-03-30): camelCase JSON, `X-Fc-Request-Id` on every response, FC 2.0 or FC 3.0 error bodies.
  *
  * Gaps: signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
- * the admin and temporary-bucket endpoints of Serverless Devs' FC 2.0 big-code flow are not served.
+ * the admin endpoints and accountConfigs (only FC 2.0's `s cli fc`, whose OSS upload cannot be redirected, reads
+ * it) are not served. The temporary-bucket endpoint is (2016-08-15, temp-bucket.ts).
  * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
  * uses; X-Fc-Account-Id, or a Host's `<account-id>.` prefix (Terraform's alicloud provider), naming another
  * account is refused with AccessDenied.
@@ -24,6 +25,7 @@ import layerRoutes from './layers.js';
 import { fcRefusals } from './refusals.js';
 import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
+import tempBucketRoutes from './temp-bucket.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,6 +93,7 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   );
 
   await app.register(layerRoutes, { api });
+  if (api === '2016-08-15') await app.register(tempBucketRoutes, { api });
 }
 
 function sendError(api: FcApiVersion, request: FastifyRequest, reply: FastifyReply, err: FcError) {

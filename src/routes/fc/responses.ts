@@ -37,6 +37,19 @@ const LAYER = {
   }),
 };
 
+/** fc-go-sdk oss_temp_token.go (GetTempBucketTokenOutput, Credentials); @alicloud/fc2 and Serverless Devs read these. */
+const TEMP_BUCKET_TOKEN = z.strictObject({
+  credentials: z.strictObject({
+    AccessKeyId: z.string(),
+    AccessKeySecret: z.string(),
+    Expiration: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+    SecurityToken: z.string(),
+  }),
+  ossRegion: z.string().describe('oss-<region>, as ali-oss takes a region'),
+  ossBucket: z.string(),
+  objectName: z.string().describe('Upload to <account>/<objectName>'),
+});
+
 const FC2_ERROR = z.strictObject({
   ErrorCode: z.string(), ErrorMessage: z.string(),
   Code: z.string().describe('The same as ErrorCode, for the 2021 tea SDKs'),
@@ -79,5 +92,6 @@ function build(api: FcApiVersion): Record<FcOperation, Record<number, unknown>> 
       ...errors,
     },
     PutLayerACL: { 200: z.null().describe('OK, with an empty body'), ...errors },
+    GetTempBucketToken: { 200: json(TEMP_BUCKET_TOKEN, 'Where to upload a package, and credentials for it'), ...errors },
   };
 }

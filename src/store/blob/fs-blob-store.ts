@@ -70,7 +70,7 @@ export class FsBlobStore implements BlobStore {
 }
 
 /** Makes a rename durable: the directory entry itself must reach the disk. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /** The shared core speaks domain names only: wire fields, ARN prefixes and HTTP statuses belong to the dialects. */
 const CORE_DIRS = ['src/core', 'src/store', 'src/codec'];
 const FORBIDDEN = [
-  /CodeSha256/, /codeChecksum/, /LayerVersionArn/, /LayerArn/, /acs:fc/, /arn:aws/, /x-amzn/i, /x-fc-/i,
+  /CodeSha256/, /codeChecksum/, /LayerVersionArn/, /LayerArn/, /acs:fc/, /arn:aws/, /x-amzn/i, /x-fc-/i, /x-oss-/i,
   /\bstatus(Code)?\s*[:=]\s*[1-5]\d\d\b/, /\breply\b/, /from 'fastify'/, /routes\//,
 ];
 

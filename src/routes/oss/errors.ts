@@ -1,0 +1,137 @@
+/**
+ * OSS's wire errors: one class per error code. The body is OSS's XML (alibabacloud.com/help/en/document_detail/
+ * 32005.html): `<Error>` with Code, Message, RequestId, HostId (the Host the request came to), then the fields of
+ * that error (BucketName, Key, …), then EC and RecommendDoc where the fine-grained code is known, with the
+ * `x-oss-request-id` and `x-oss-ec` headers. A HEAD response has no body: the same XML travels base64-encoded
+ * in `x-oss-err`, which ali-oss (requestError) and oss2 (make_exception) decode.
+ *
+ * ECs are given only where a real response was seen: NoSuchKey 0026-00000001 and NoSuchBucket 0015-00000101
+ * (captured responses, e.g. developer.aliyun.com/ask/597026), SecurityTokenExpired 0002-00000007
+ * (github.com/jxxghp/MoviePilot/issues/6295).
+ */
+import type { AnyBucketError, BucketError, BucketErrorCode } from '../../core/buckets.js';
+
+export abstract class OssError extends Error {
+  abstract readonly status: number;
+  /** The fine-grained error code, when known. */
+  readonly ec: string | undefined = undefined;
+  /** Fields of this error after HostId, in order. */
+  fields: [string, string][] = [];
+
+  get code(): string {
+    return this.constructor.name;
+  }
+
+  with(name: string, value: string): this {
+    this.fields.push([name, value]);
+    return this;
+  }
+
+  xml(requestId: string, hostId: string): string {
+    const parts: [string, string][] = [['Code', this.code], ['Message', this.message], ['RequestId', requestId], ['HostId', hostId], ...this.fields];
+    if (this.ec) parts.push(['EC', this.ec], ['RecommendDoc', `https://api.aliyun.com/troubleshoot?q=${this.ec}`]);
+    const body = parts.map(([name, value]) => `  <${name}>${escapeXml(value)}</${name}>`).join('\n');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n${body}\n</Error>\n`;
+  }
+}
+
+export class AccessDenied extends OssError {
+  readonly status = 403;
+}
+export class InvalidAccessKeyId extends OssError {
+  readonly status = 403;
+}
+export class SignatureDoesNotMatch extends OssError {
+  readonly status = 403;
+}
+export class SecurityTokenExpired extends OssError {
+  readonly status = 403;
+  override readonly ec = '0002-00000007';
+}
+export class NoSuchBucket extends OssError {
+  readonly status = 404;
+  override readonly ec = '0015-00000101';
+}
+export class NoSuchKey extends OssError {
+  readonly status = 404;
+  override readonly ec = '0026-00000001';
+}
+export class InvalidArgument extends OssError {
+  readonly status = 400;
+}
+export class InvalidBucketName extends OssError {
+  readonly status = 400;
+}
+export class InvalidObjectName extends OssError {
+  readonly status = 400;
+}
+export class InvalidDigest extends OssError {
+  readonly status = 400;
+}
+export class EntityTooLarge extends OssError {
+  readonly status = 400;
+}
+export class IncompleteBody extends OssError {
+  readonly status = 400;
+}
+export class FileAlreadyExists extends OssError {
+  readonly status = 409;
+}
+export class NotImplemented extends OssError {
+  readonly status = 400;
+}
+export class MethodNotAllowed extends OssError {
+  readonly status = 405;
+}
+export class InvalidRange extends OssError {
+  readonly status = 416;
+}
+export class RequestTimeout extends OssError {
+  readonly status = 400;
+}
+export class InternalError extends OssError {
+  readonly status = 500;
+}
+
+/** Message texts: OSS's where they are known (the S3-family wording OSS shares), else Strata's own. */
+export const MESSAGES = {
+  noSuchBucket: 'The specified bucket does not exist.',
+  noSuchKey: 'The specified key does not exist.',
+  invalidAccessKeyId: 'The OSS Access Key Id you provided does not exist in our records.',
+  signatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  tokenExpired: 'The security token you provided has expired.',
+  requestExpired: 'Request has expired.',
+  otherBucket: 'The bucket you access does not belong to you.',
+  noRight: 'You have no right to access this object because of bucket acl.',
+  badAuthorization: (detail: string) => `Authorization header is invalid: ${detail}`,
+  invalidBucketName: 'The specified bucket is not valid.',
+  invalidObjectName: (detail: string) => `The specified object is not valid: ${detail}.`,
+  invalidDigest: 'The Content-MD5 you specified is not valid.',
+  entityTooLarge: 'Your proposed upload exceeds the maximum allowed size.',
+  incompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  fileAlreadyExists: 'The object you specified already exists and can not be overwritten.',
+  methodNotAllowed: 'The specified method is not allowed against this resource.',
+  notImplemented: (what: string) => `${what} is not implemented by Strata's OSS endpoint, which serves PutObject, GetObject, HeadObject and DeleteObject.`,
+  invalidRange: 'The requested range cannot be satisfied',
+  requestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
+  internal: 'We encountered an internal error. Please try again.',
+};
+
+/** Every bucket error as OSS sends it. */
+export const BUCKET_TO_OSS: { [C in BucketErrorCode]: (err: Extract<AnyBucketError, { code: C }>) => OssError } = {
+  BucketMissing: (err) => new NoSuchBucket(MESSAGES.noSuchBucket).with('BucketName', err.bucket),
+  ObjectMissing: (err) => new NoSuchKey(MESSAGES.noSuchKey).with('Key', err.key),
+  ObjectKeyUnusable: (err) => new InvalidObjectName(MESSAGES.invalidObjectName(err.reason)),
+  ObjectTooLarge: () => new EntityTooLarge(MESSAGES.entityTooLarge),
+  ObjectDigestMismatch: () => new InvalidDigest(MESSAGES.invalidDigest),
+  ObjectIncomplete: () => new IncompleteBody(MESSAGES.incompleteBody),
+};
+
+export function fromBucketError(err: BucketError): OssError {
+  const map = BUCKET_TO_OSS[err.code as BucketErrorCode] as (e: BucketError) => OssError;
+  return map(err);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
