@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: unit tests once, and every integration test on each blob backend (the filesystem default
- * and MinIO). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
+ * Four projects: unit tests once, every integration test on each blob backend (the filesystem default and MinIO),
+ * and every integration test once more with signature verification on (`verify`). The MinIO server binary comes from scripts/minio.sh (run by `npm test`'s set-up), which
  * records its path in .cache/minio-bin. Without it, CI fails; a developer is told which tests did not run.
  */
 const minioBin = existsSync('.cache/minio-bin') ? readFileSync('.cache/minio-bin', 'utf8').trim() : '';
@@ -31,6 +31,22 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'] } },
       { extends: true, test: { name: 'fs', include: integration, env: { STRATA_TEST_BACKEND: 'fs' } } },
+      // Every integration test again with signatures verified (test/helpers/auth.ts), on the filesystem backend: the
+      // clients sign with secrets Strata knows, and what differs with verification on is asserted as such.
+      {
+        extends: true,
+        test: {
+          name: 'verify',
+          include: integration,
+          // The signature tests turn verification on themselves, and run in `fs`. The OSS endpoint's tests and
+          // Serverless Devs' (which uploads through it) wait for OSS signature verification and the keys they sign
+          // with to be registered; until then they run with verification off only.
+          exclude: [
+            'test/integration/auth/**', 'test/integration/oss/**', 'test/integration/serverless-devs.test.ts',
+          ],
+          env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' },
+        },
+      },
       ...(haveMinio
         ? [
             {
@@ -40,10 +56,11 @@ export default defineConfig({
                 include: integration,
                 // The README's examples, the Java/Go SDK runs and the local runtimes are about clients, not storage:
                 // once is enough, and so are the console's browser tests, which are about the page. one-backend/
-                // holds tests that choose their own backend (fs symlinks, an unreachable MinIO).
+                // holds tests that choose their own backend (fs symlinks, an unreachable MinIO); auth/ tests are
+                // about signatures.
                 exclude: [
                   'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/runtimes/**',
-                  'test/integration/one-backend/**', 'test/integration/console/browser.test.ts',
+                  'test/integration/one-backend/**', 'test/integration/console/browser.test.ts', 'test/integration/auth/**',
                 ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],

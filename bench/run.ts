@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: measures a built Strata in its own process on this machine and prints a table.
  * Not a test: numbers depend on the machine. Layers are zips of random (incompressible) bytes, sent as raw
- * PublishLayerVersion requests with pre-encoded bodies so the client's own base64 work is not timed.
+ * PublishLayerVersion requests with pre-encoded bodies so the client's own base64 work is not timed. The
+ * `STRATA_AUTH=verify` column runs the filesystem backend with SigV4 verification on; the client signs each request
+ * before its clock starts, so the difference is the server's verification (hashing the body as it streams, the HMACs).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -10,6 +12,7 @@ import { request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
+import { amzDate, canonicalRequest, signatureOf, stringToSign } from '../src/auth/sigv4.js';
 import { measureCrc64Throughput } from '../src/codec/crc64.js';
 import { startMinio } from '../test/helpers/minio-server.js';
 
@@ -28,11 +31,29 @@ function publishBody(zip: Buffer): Buffer {
   return Buffer.from(JSON.stringify({ Content: { ZipFile: zip.toString('base64') }, CompatibleRuntimes: ['nodejs20.x'] }));
 }
 
+/** With STRATA_AUTH=verify, the bench signs as this key (SigV4, computed before the clock starts). */
+const BENCH_KEY = { id: 'AKIDBENCH', secret: 'bench-secret', account: '111122223333' };
+const VERIFY_ENV = { STRATA_AUTH: 'verify', STRATA_CREDENTIALS: `aws:${BENCH_KEY.id}:${BENCH_KEY.secret}:${BENCH_KEY.account}` };
+
+function sigv4For(port: number, path: string, body: Buffer): Record<string, string> {
+  const date = amzDate(Date.now());
+  const scope = `${date.slice(0, 8)}/us-east-1/lambda/aws4_request`;
+  const headers = { 'content-type': 'application/json', host: `127.0.0.1:${port}`, 'x-amz-date': date };
+  const parts = { method: 'POST', rawPath: path, rawQuery: '', headers: new Map(Object.entries(headers).map(([k, v]) => [k, [v]])) };
+  const signed = ['content-type', 'host', 'x-amz-date'];
+  const creq = canonicalRequest(parts, signed, createHash('sha256').update(body).digest('hex'));
+  const signature = signatureOf(BENCH_KEY.secret, scope, stringToSign(date, scope, creq));
+  return { 'x-amz-date': date, authorization: `AWS4-HMAC-SHA256 Credential=${BENCH_KEY.id}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}` };
+}
+
+let signing = false;
+
 function post(port: number, path: string, body: Buffer): Promise<{ status: number; ms: number }> {
+  const auth = signing ? sigv4For(port, path, body) : {};
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth } },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
@@ -148,6 +169,9 @@ function printTable(title: string, header: string[], rows: string[][]) {
 async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const fs = await measureBackend({});
+  signing = true;
+  const verified = await measureBackend(VERIFY_ENV);
+  signing = false;
   const bin = minioBinary();
   let minio: Row[] | undefined;
   if (bin) {
@@ -165,8 +189,8 @@ async function main() {
   }
   printTable(
     `Strata benchmark, node ${process.version}, ${cpus().length} CPUs`,
-    ['measure', 'filesystem backend', 'MinIO backend'],
-    fs.map(([measure, result], i) => [measure, result, minio?.[i]?.[1] ?? 'not run']),
+    ['measure', 'filesystem backend', 'filesystem, STRATA_AUTH=verify', 'MinIO backend'],
+    fs.map(([measure, result], i) => [measure, result, verified[i]?.[1] ?? 'not run', minio?.[i]?.[1] ?? 'not run']),
   );
   printTable('Hashing (one core)', ['measure', 'result'], hashRows());
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { CredentialsError, parseCredentialList, type Credential } from './auth/credentials.js';
 
 /**
  * Configuration, parsed once from the environment and command-line flags.
@@ -57,6 +59,22 @@ const ConfigSchema = z.object({
     .regex(/^\s*([a-z0-9.-]+\s*(,\s*|$))*$/, 'must be host names separated by commas')
     .default('localhost')
     .describe('Host names whose subdomains name OSS buckets (virtual-hosted style)'),
+  // Signatures (README "Signatures and access"): off accepts every request as today; verify checks them.
+  STRATA_AUTH: z.enum(['off', 'verify']).default('off').describe('Off: accept every request; verify: check signatures and access'),
+  // `cloud:accessKeyId:secret:account[:sessionToken]` entries, comma-separated; parsed below.
+  STRATA_CREDENTIALS: z.string().default('').describe('Keys for verify: cloud:accessKeyId:secret:account[:sessionToken],…'),
+  STRATA_CREDENTIALS_FILE: z.string().min(1).optional().describe('A file of such keys, one a line, re-read when it changes'),
+  // Both clouds allow 15 minutes between a request's time and the server's (docs/specs/fc-layers.md §4; AWS:
+  // "Signature expired: … (… - 15 min.)" from STS and scratchstack-aws-signature's tests of AWS's texts).
+  STRATA_AUTH_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(900).describe('How far a signed request\'s time may be from the clock'),
+  // "111122223333=o-a1b2c3d4e5,…": the AWS organization of each account, for OrganizationId grants.
+  STRATA_AWS_ORGANIZATIONS: z
+    .string()
+    .regex(/^\s*(\d{12}=o-[a-z0-9]{10,32}\s*(,\s*|$))*$/, 'must be ACCOUNT_ID=o-ORGANIZATION pairs separated by commas')
+    .default('')
+    .describe('The AWS organization of each account: ACCOUNT=o-ORG,…'),
+  // A bearer token for Strata's own administrative routes; unset leaves them open.
+  STRATA_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token the /_strata admin routes require (unset: open)'),
 });
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
@@ -107,6 +125,16 @@ export interface Config {
     /** Lower-case host names whose subdomains name buckets. */
     domains: string[];
   };
+  auth: {
+    mode: 'off' | 'verify';
+    /** STRATA_CREDENTIALS, parsed. */
+    credentials: Credential[];
+    credentialsFile: string | undefined;
+    maxSkewSeconds: number;
+    /** AWS account id → organization id. */
+    awsOrganizations: ReadonlyMap<string, string>;
+    adminToken: string | undefined;
+  };
 }
 
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof ConfigEnv)[];
@@ -142,6 +170,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const c = parsed.data;
+  let credentials: Credential[];
+  try {
+    credentials = parseCredentialList(c.STRATA_CREDENTIALS);
+  } catch (err) {
+    if (err instanceof CredentialsError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
+  if (c.STRATA_CREDENTIALS_FILE !== undefined && !existsSync(c.STRATA_CREDENTIALS_FILE)) {
+    throw new ConfigError(`invalid configuration:\n  STRATA_CREDENTIALS_FILE: ${c.STRATA_CREDENTIALS_FILE} does not exist`);
+  }
+  if (c.STRATA_AUTH === 'verify' && credentials.length === 0 && c.STRATA_CREDENTIALS_FILE === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  STRATA_AUTH=verify needs keys: set STRATA_CREDENTIALS or STRATA_CREDENTIALS_FILE',
+    );
+  }
   return {
     host: c.STRATA_HOST,
     port: c.STRATA_PORT,
@@ -179,7 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     fc: {
       accountId: c.STRATA_FC_ACCOUNT_ID,
       region: c.STRATA_FC_REGION,
-      accessKeys: parseAccessKeys(c.STRATA_FC_ACCESS_KEYS),
+      accessKeys: parsePairs(c.STRATA_FC_ACCESS_KEYS),
       maxCodeBytes: c.STRATA_FC_MAX_CODE_BYTES,
       maxUnzippedBytes: c.STRATA_FC_MAX_UNZIPPED_BYTES,
       tempCredentialTtlSeconds: c.STRATA_FC_TEMP_CREDENTIAL_TTL_SECONDS,
@@ -189,10 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       maxObjectBytes: c.STRATA_OSS_MAX_OBJECT_BYTES,
       domains: c.STRATA_OSS_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''),
     },
+    auth: {
+      mode: c.STRATA_AUTH,
+      credentials,
+      credentialsFile: c.STRATA_CREDENTIALS_FILE,
+      maxSkewSeconds: c.STRATA_AUTH_MAX_SKEW_SECONDS,
+      awsOrganizations: parsePairs(c.STRATA_AWS_ORGANIZATIONS),
+      adminToken: c.STRATA_ADMIN_TOKEN,
+    },
   };
 }
 
-function parseAccessKeys(text: string): Map<string, string> {
+function parsePairs(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const pair of text.split(',')) {
     const [key, account] = pair.split('=').map((s) => s.trim());
@@ -241,6 +292,16 @@ export function describeConfig(config: Config): string[] {
     `STRATA_FC_TEMP_OBJECT_TTL_SECONDS=${config.fc.tempObjectTtlSeconds}`,
     `STRATA_OSS_MAX_OBJECT_BYTES=${config.oss.maxObjectBytes}`,
     `STRATA_OSS_DOMAINS=${config.oss.domains.join(',') || '(none)'}`,
+    `STRATA_AUTH=${config.auth.mode}`,
+    ...(config.auth.mode === 'verify'
+      ? [
+          `STRATA_CREDENTIALS=${config.auth.credentials.map((k) => `${k.cloud}:${k.accessKeyId}`).join(',') || '(none)'} (secrets not shown)`,
+          `STRATA_CREDENTIALS_FILE=${config.auth.credentialsFile ?? '(none)'}`,
+          `STRATA_AUTH_MAX_SKEW_SECONDS=${config.auth.maxSkewSeconds}`,
+          `STRATA_AWS_ORGANIZATIONS=${[...config.auth.awsOrganizations].map(([a, o]) => `${a}=${o}`).join(',') || '(none)'}`,
+        ]
+      : []),
+    `STRATA_ADMIN_TOKEN=${config.auth.adminToken === undefined ? '(none: the admin routes are open)' : '(set)'}`,
   ];
 }
 

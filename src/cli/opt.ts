@@ -5,8 +5,8 @@
  *     is spooled to a temporary file and unpacked after the checks a publish applies;
  *   --data-dir DIR: reads the layers straight from a data directory, for when no Strata runs on it (a running
  *     Strata holds the directory's lock; the refusal names its address, for --url).
- * Other settings (the unzipped limits, STRATA_BLOB_BACKEND and MinIO's for --data-dir) come from the STRATA_*
- * variables, as for `strata` itself.
+ * Other settings (the unzipped limits, STRATA_ADMIN_TOKEN for --url, STRATA_BLOB_BACKEND and MinIO's for --data-dir)
+ * come from the STRATA_* variables, as for `strata` itself.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -122,9 +122,11 @@ async function fromServer(args: OptArgs, config: Config, into: string): Promise<
   const url = new URL(OPT_PATH, base);
   for (const arn of args.arns) url.searchParams.append('arn', arn);
   if (args.runtime !== undefined) url.searchParams.set('runtime', args.runtime);
+  // A Strata with an admin token guards the route with it (routes/admin.ts); the same variable gives it here.
+  const headers: Record<string, string> = config.auth.adminToken ? { authorization: `Bearer ${config.auth.adminToken}` } : {};
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(url, { headers });
   } catch (err) {
     console.error(`strata opt: cannot reach Strata at ${base}: ${(err as Error).cause ?? (err as Error).message}`);
     return 1;

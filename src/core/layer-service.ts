@@ -168,6 +168,12 @@ export class LayerService {
     return { grants: policy.grants, revision: policy.revision };
   }
 
+  /** Who may use a version besides its owner: its grants, none when it has none or does not exist. */
+  grantsOf(ref: LayerRef, version: number): Grant[] {
+    if (version < 1) return [];
+    return this.repo.getPolicy(ref, version)?.grants ?? [];
+  }
+
   /**
    * Adds a statement. `checkSize` sees the grants as they would be and may throw to refuse them.
    * A duplicate statement id is reported before a stale revision (LocalStack's order; AWS's is not recorded).

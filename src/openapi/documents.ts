@@ -33,7 +33,7 @@ export const DOCUMENTS: readonly ApiDocument[] = [
   {
     name: 'strata',
     title: "Strata's own routes",
-    description: 'Health, layer downloads, these documents and the web console (its page and its JSON API), under /_strata.',
+    description: 'Health, layer downloads, the admin routes, these documents and the web console (its page and its JSON API), under /_strata.',
     prefix: '/_strata/',
   },
 ];

@@ -3,6 +3,7 @@
  * the FC SDKs send chunked bodies without a Content-Length). On routes that carry a layer, the base64 zip is
  * streamed out of the body to a staged file while it arrives (core/ingest.ts) instead of parsed into memory.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestJson } from '../core/ingest.js';
 import { guardBody } from './body-guard.js';
@@ -12,7 +13,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Layer content staged by the body parser; whoever takes it sets this back to null. */
     stagedContent: StagedFile | null;
+    /** Digests of the body's bytes exactly as received, when the dialect verifies signatures; null: no body read. */
+    bodyDigest: BodyDigest | null;
   }
+}
+
+export interface BodyDigest {
+  /** Hex SHA-256 (SigV4 and ACS3 sign it). */
+  sha256: string;
+  /** Raw MD5, when the request carried a Content-MD5 to check it against. */
+  md5: Buffer | undefined;
 }
 
 export interface ContentBody {
@@ -35,10 +45,13 @@ export interface JsonBodyOptions {
   takesBody: (request: FastifyRequest) => boolean;
   /** Limit of bodies without layer content. */
   smallBodyLimit: number;
+  /** Hash the raw bytes as they stream (signature verification on), into `request.bodyDigest`. */
+  digestBody?: boolean;
 }
 
 export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions): void {
   app.decorateRequest('stagedContent', null);
+  app.decorateRequest('bodyDigest', null);
   // A staged upload that no handler took (validation failed, client went away) is removed.
   const discardStaged = async (request: FastifyRequest) => {
     await request.stagedContent?.discard();
@@ -52,7 +65,8 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
     const content = opts.contentOf(request);
     const declared = request.headers['content-length'];
     const { bodyTimeoutSeconds, minBodyBytesPerSecond } = request.server.config.http;
-    const source = guardBody(payload as AsyncIterable<Uint8Array>, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond });
+    let source: AsyncIterable<Uint8Array> = guardBody(payload as AsyncIterable<Uint8Array>, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond });
+    if (opts.digestBody) source = digesting(source, request);
     const ingested = await ingestJson(source, {
       contentFields: content?.fields ?? [],
       ignoreKeyCase: content?.ignoreKeyCase,
@@ -65,6 +79,21 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
     if (ingested.content) request.stagedContent = ingested.content.file;
     return ingested.document;
   });
+}
+
+/**
+ * Passes the body's chunks through unchanged while hashing them: the signature check needs the hash of the bytes as
+ * received, and this is the one pass that reads them. `request.bodyDigest` is set once the body has ended.
+ */
+async function* digesting(source: AsyncIterable<Uint8Array>, request: FastifyRequest): AsyncGenerator<Uint8Array> {
+  const sha256 = createHash('sha256');
+  const md5 = request.headers['content-md5'] !== undefined ? createHash('md5') : undefined;
+  for await (const chunk of source) {
+    sha256.update(chunk);
+    md5?.update(chunk);
+    yield chunk;
+  }
+  request.bodyDigest = { sha256: sha256.digest('hex'), md5: md5?.digest() };
 }
 
 /** The client went away mid-request: nobody is left to answer, and it is no server error. */

@@ -3,14 +3,16 @@
  * layers are merged in the order given as their cloud merges them, after the checks their cloud applies to a
  * function's layers (each cloud view's `mount`: routes/aws/mount.ts, routes/fc/mount.ts); refusals answer in that cloud's words, as its
  * CreateFunction would. The zip streams from the layers' own zips: its entries are stored, its size is known up front.
- * By design: no caller identity is checked (Strata's own surface, like the console), so a layer of any account can be
- * merged; AWS's check of a cross-account layer's policy is not applied.
+ * By design: no caller identity is checked (Strata's own surface), so a layer of any account can be merged and AWS's
+ * check of a cross-account layer's policy is not applied; with STRATA_ADMIN_TOKEN set, the route needs that token
+ * (routes/admin.ts), as Strata's other routes that reach past the clouds' access checks do.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { zipTree } from '../codec/zip-write.js';
 import type { MountedTree } from '../core/layer-mount.js';
 import { MountRequestError, OPT_PATH } from '../plugins/layer-mounts.js';
+import { requireAdmin } from './admin.js';
 
 export default async function optRoutes(app: FastifyInstance) {
   const json = (description: string) => ({
@@ -41,12 +43,14 @@ export default async function optRoutes(app: FastifyInstance) {
           "a malformed ARN) or `LimitExceededError` (more than 5 layers) in FC 3.0's body; or Strata's own {message} when " +
           'the ARNs are of no cloud, or of both',
       ),
+      401: json('STRATA_ADMIN_TOKEN is set and the request does not carry it'),
       404: json('FC `LayerVersionNotFound`: a Function Compute layer version that does not exist'),
       500: json("The cloud's internal error (the blob store or the disk failed; see Strata's log)"),
     },
   };
 
-  app.get(OPT_PATH, { schema, config: { surface: 'strata', operation: 'GetMergedOpt' } }, async (request, reply) => {
+  const guard = requireAdmin(app.config.auth.adminToken);
+  app.get(OPT_PATH, { schema, preHandler: guard, config: { surface: 'strata', operation: 'GetMergedOpt' } }, async (request, reply) => {
     const query = request.query as Record<string, string | string[] | undefined>;
     const arns = [query.arn ?? []].flat();
     const runtime = [query.runtime ?? []].flat()[0];

@@ -1,9 +1,11 @@
 /**
  * `POST /_strata/reset`: puts Strata back to empty between tests, as moto's `/moto-api/reset` and LocalStack's
  * state reset do: everything, or one cloud, account, region or layer. It answers once every blob is gone.
+ * With STRATA_ADMIN_TOKEN set it needs that token (routes/admin.ts), like every admin route.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { requireAdmin } from './admin.js';
 
 const Scope = z.strictObject({
   cloud: z.enum(['aws', 'fc']).optional().describe('Only this cloud'),
@@ -32,13 +34,18 @@ export default async function resetRoutes(app: FastifyInstance) {
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
   app.post('/_strata/reset', {
     config: { surface: 'strata', operation: 'ResetState' },
+    preHandler: requireAdmin(app.config.auth.adminToken),
     schema: {
       tags: ['Strata'],
       operationId: 'ResetState',
       summary: 'Deletes every layer, or those of one cloud, account, region or name: versions, policies, counters, blobs',
       querystring: Scope,
       body: Scope.optional(),
-      response: { 200: json(Result, 'What was removed; answered once every blob is gone'), 400: json(Failure, 'A scope that is not valid') },
+      response: {
+        200: json(Result, 'What was removed; answered once every blob is gone'),
+        400: json(Failure, 'A scope that is not valid'),
+        401: json(Failure, 'STRATA_ADMIN_TOKEN is set and the request does not carry it'),
+      },
     },
   }, async (request, reply) => {
     const given = { ...(request.query as object), ...((request.body as object | undefined) ?? {}) };

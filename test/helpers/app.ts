@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { startStrata } from '../../src/index.js';
 import { minioClient } from '../../src/store/blob/index.js';
+import { forgetApp, registerApp, verifyEnv } from './auth.js';
 
 /** The blob backend this test project runs on: `fs` (default) or `minio` (vitest.config.ts). */
 export const BACKEND = process.env.STRATA_TEST_BACKEND === 'minio' ? 'minio' : 'fs';
@@ -57,17 +58,20 @@ export async function blobKeysOf(config: Config): Promise<string[]> {
 /** Starts Strata on a free loopback port with a fresh data directory (or the one given). */
 export async function startTestApp(env: Record<string, string> = {}, existingDir?: string, port = 0): Promise<TestApp> {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
-  // A restart keeps the first start's bucket: it is part of `env` from then on.
+  // A restart keeps the first start's bucket and credentials file: they are part of `env` from then on.
   env = { ...backendEnv(), ...env };
+  env = { ...env, ...verifyEnv(env, `${dataDir}.credentials`) };
   // Through the in-process API users get (src/index.ts).
   const strata = await startStrata({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, ...env });
   const { app, config, url, port: boundPort } = strata;
+  registerApp(url, env);
   return {
     app,
     url,
     dataDir,
     async close() {
       await app.close();
+      forgetApp(url);
       await rm(dataDir, { recursive: true, force: true });
     },
     async restart() {

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { LambdaClient, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
 import { expect, vi } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
-import { inPieces, mergeHeaders, sendRaw } from './http.js';
+import { bytesOf, inPieces, mergeHeaders, sendRaw } from './http.js';
+import { keyFor, sigv4Headers, verifies } from './auth.js';
 import { makeZip } from './zips.js';
 
 export const ACCOUNT = '123456789012';
@@ -37,6 +38,9 @@ const raws = new WeakMap<object, RawResponse>();
 export interface ClientOptions {
   region?: string;
   accessKeyId?: string;
+  /** The secret to sign with; by default the one registered for the key (test/helpers/auth.ts). */
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 /**
@@ -44,10 +48,15 @@ export interface ClientOptions {
  * 500 shows up as one failure instead of three attempts.
  */
 export function lambdaClient(url: string, opts: ClientOptions = {}): LambdaClient {
+  const accessKeyId = opts.accessKeyId ?? ACCOUNT;
   const client = new LambdaClient({
     endpoint: url,
     region: opts.region ?? REGION,
-    credentials: { accessKeyId: opts.accessKeyId ?? ACCOUNT, secretAccessKey: 'x' },
+    credentials: {
+      accessKeyId,
+      secretAccessKey: opts.secretAccessKey ?? keyFor(url, 'aws', accessKeyId),
+      ...(opts.sessionToken !== undefined && { sessionToken: opts.sessionToken }),
+    },
     maxAttempts: 1,
   });
   // Innermost (just above the HTTP handler): buffer the body, remember it, hand the SDK an equivalent stream.
@@ -196,7 +205,10 @@ export async function publish(
   return client.send(new PublishLayerVersionCommand({ ...input, LayerName: layerName, Content }));
 }
 
-/** A SigV4-shaped Authorization header (Strata reads account and region from it; signatures are not checked). */
+/**
+ * A SigV4-shaped Authorization header with a zero signature: Strata without verification reads account and region
+ * from it. Against a verifying Strata the raw helpers sign for real instead (rawRequest).
+ */
 export function sigv4Auth(account = ACCOUNT, region = REGION): string {
   return (
     `AWS4-HMAC-SHA256 Credential=${account}/20250101/${region}/lambda/aws4_request, ` +
@@ -213,19 +225,37 @@ export interface RawRequestOptions {
    * is streamed with Transfer-Encoding: chunked and no Content-Length.
    */
   body?: string | Uint8Array | AsyncIterable<Uint8Array>;
-  /** Adds a SigV4-shaped Authorization header for this account (default ACCOUNT); false sends none. */
+  /**
+   * Signs as this account (default ACCOUNT): for real against a verifying Strata, else with a SigV4-shaped header;
+   * false sends no signature.
+   */
   account?: string | false;
+  /** The region of the signature's scope (default REGION). */
+  region?: string;
 }
 
 /**
  * One HTTP request on its own connection (`Connection: close`, so no keep-alive socket outlives the test and holds
  * up the server's shutdown), for what the SDK cannot send. The response is fully read.
  */
-export function rawRequest(baseUrl: string, path: string, opts: RawRequestOptions = {}): Promise<RawResponse & { bytes: Buffer }> {
-  const headers: Record<string, string> = {};
-  if (opts.account !== false) headers.authorization = sigv4Auth(opts.account ?? ACCOUNT);
+export async function rawRequest(baseUrl: string, path: string, opts: RawRequestOptions = {}): Promise<RawResponse & { bytes: Buffer }> {
+  const method = opts.method ?? 'GET';
+  let headers: Record<string, string> = {};
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  return sendRaw(baseUrl, path, opts.method ?? 'GET', mergeHeaders(headers, opts.headers), opts.body);
+  headers = mergeHeaders(headers, opts.headers);
+  if (opts.account !== false) {
+    if (verifies(baseUrl)) {
+      const signed = await sigv4Headers(baseUrl, method, path, headers, bytesOf(opts.body), {
+        accessKeyId: opts.account ?? ACCOUNT, region: opts.region ?? REGION,
+      });
+      const given = headers.host;
+      headers = { ...headers, ...Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v])) };
+      if (given === undefined) delete headers.host; // Node sends its own, the one signed
+    } else {
+      headers.authorization = sigv4Auth(opts.account ?? ACCOUNT, opts.region ?? REGION);
+    }
+  }
+  return sendRaw(baseUrl, path, method, headers, opts.body);
 }
 
 export { inPieces };

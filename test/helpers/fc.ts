@@ -12,7 +12,8 @@ import FC23Module, * as $23 from '@alicloud/fc20230330';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { expect } from 'vitest';
-import { inPieces, mergeHeaders, sendRaw, type RawResponse } from './http.js';
+import { bytesOf, inPieces, mergeHeaders, sendRaw, type RawResponse } from './http.js';
+import { fcSchemeHeaders, keyFor, verifies } from './auth.js';
 import { startTestApp } from './app.js';
 import { makeZip } from './zips.js';
 
@@ -56,7 +57,14 @@ export type FC23Client = InstanceType<FC23Ctor>;
 export interface ClientOptions {
   accessKeyId?: string;
   accessKeySecret?: string;
+  /** STS credentials' token (x-acs-security-token, or x-fc-security-token for @alicloud/fc2). */
+  securityToken?: string;
   regionId?: string;
+}
+
+/** The secret a client signs with: the test's, else the one registered for its key (test/helpers/auth.ts). */
+function secretOf(url: string, opts: ClientOptions): string {
+  return opts.accessKeySecret ?? keyFor(url, 'fc', opts.accessKeyId ?? ACCESS_KEY_ID, ACCESS_KEY_SECRET);
 }
 
 /** @alicloud/fc-open20210406. ACS3-HMAC-SHA256 by default; `signatureAlgorithm: 'v2'` signs with `acs` HMAC-SHA1. */
@@ -65,7 +73,8 @@ export function fc21(url: string, opts: ClientOptions & { signatureAlgorithm?: '
   return new Client(
     new $OpenApi.Config({
       accessKeyId: opts.accessKeyId ?? ACCESS_KEY_ID,
-      accessKeySecret: opts.accessKeySecret ?? ACCESS_KEY_SECRET,
+      accessKeySecret: secretOf(url, opts),
+      ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
       endpoint: url.replace(/^http:\/\//, ''),
       protocol: 'http',
       regionId: opts.regionId ?? DEFAULT_REGION,
@@ -80,7 +89,8 @@ export function fc23(url: string, opts: ClientOptions = {}): FC23Client {
   return new Client(
     new $OpenApiUtil.Config({
       accessKeyId: opts.accessKeyId ?? ACCESS_KEY_ID,
-      accessKeySecret: opts.accessKeySecret ?? ACCESS_KEY_SECRET,
+      accessKeySecret: secretOf(url, opts),
+      ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
       endpoint: url.replace(/^http:\/\//, ''),
       protocol: 'http',
       regionId: opts.regionId ?? DEFAULT_REGION,
@@ -115,7 +125,8 @@ const FC2 = require('@alicloud/fc2') as new (accountId: string, config: Record<s
 export function fc2(url: string, opts: ClientOptions & { accountId?: string } = {}): FC2Client {
   return new FC2(opts.accountId ?? DEFAULT_ACCOUNT, {
     accessKeyID: opts.accessKeyId ?? ACCESS_KEY_ID,
-    accessKeySecret: opts.accessKeySecret ?? ACCESS_KEY_SECRET,
+    accessKeySecret: secretOf(url, opts),
+    ...(opts.securityToken !== undefined && { securityToken: opts.securityToken }),
     region: opts.regionId ?? DEFAULT_REGION,
     endpoint: url,
   });
@@ -303,16 +314,27 @@ export interface RawOptions {
   headers?: Record<string, string | null>;
   /** Sent byte for byte; an async iterable is streamed chunked, without Content-Length. */
   body?: string | Uint8Array | AsyncIterable<Uint8Array>;
-  /** The access key id put in an FC-scheme Authorization header (signatures are not checked); false: none. */
+  /**
+   * The access key id of an FC-scheme signature: a real one against a verifying Strata (signed by @alicloud/fc2), a
+   * placeholder otherwise; false: none.
+   */
   accessKeyId?: string | false;
 }
 
 /** One request on its own connection (`agent: false`, so no keep-alive socket delays the server's shutdown). */
 export function rawRequest(baseUrl: string, path: string, opts: RawOptions = {}): Promise<RawResponse> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.accessKeyId !== false) headers.authorization = `FC ${opts.accessKeyId ?? ACCESS_KEY_ID}:c2lnbmF0dXJl`;
+  const method = opts.method ?? 'GET';
+  let headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  return sendRaw(baseUrl, path, opts.method ?? 'GET', mergeHeaders(headers, opts.headers), opts.body);
+  headers = mergeHeaders(headers, opts.headers);
+  const ownAuthorization = Object.keys(opts.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  if (opts.accessKeyId !== false && !ownAuthorization) {
+    const accessKeyId = opts.accessKeyId ?? ACCESS_KEY_ID;
+    if (verifies(baseUrl)) {
+      headers = fcSchemeHeaders(baseUrl, method, path, headers, bytesOf(opts.body), { accessKeyId });
+    } else headers.authorization = `FC ${accessKeyId}:c2lnbmF0dXJl`;
+  }
+  return sendRaw(baseUrl, path, method, headers, opts.body);
 }
 
 export { inPieces };

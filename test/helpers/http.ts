@@ -75,7 +75,25 @@ export function sendRaw(baseUrl: string, path: string, method: string, headers: 
   });
 }
 
+/** A body streamed in pieces; `bytes` is the whole of it (what a signer hashes). */
+export interface PiecedBody extends AsyncIterable<Uint8Array> {
+  readonly bytes: Uint8Array;
+}
+
 /** `bytes` in pieces of `size`, as an async iterable (a streamed, chunked request body). */
-export async function* inPieces(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+export function inPieces(bytes: Uint8Array, size: number): PiecedBody {
+  return {
+    bytes,
+    async *[Symbol.asyncIterator]() {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    },
+  };
+}
+
+/** The bytes of a body as a signer sees them: undefined for a stream whose bytes are not known. */
+export function bytesOf(body: RawBody | undefined): Uint8Array | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  return (body as Partial<PiecedBody>).bytes;
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { registerApp, verifyEnv } from './auth.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -30,6 +31,9 @@ export function freePort(): Promise<number> {
 
 /** Starts Strata on `dataDir`; does not wait for it (see `ready`). */
 export function spawnStrata(dataDir: string, port: number, env: Record<string, string> = {}): StrataProcess {
+  // Verifying (test/helpers/auth.ts): the credentials file sits beside the data directory and outlives restarts.
+  env = { ...env, ...verifyEnv(env, `${dataDir}.credentials`) };
+  registerApp(`http://127.0.0.1:${port}`, env);
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
+import { keyFor } from './auth.js';
 
 const run = promisify(execFile);
 
@@ -77,6 +78,9 @@ export function runOnce(client: SdkClient | undefined): () => any { // eslint-di
   beforeAll(async () => {
     if (!client) return;
     t = await startTestApp();
+    // The programs sign with the key `test` and secret `test`: registered for both clouds when Strata verifies.
+    keyFor(t.url, 'aws', 'test', 'test');
+    keyFor(t.url, 'fc', 'test', 'test');
     out = await client.run(t.url);
   });
   afterAll(() => t?.close());

@@ -14,6 +14,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc64 } from '../../src/codec/crc64.js';
 import { BACKEND, startTestApp, type TestApp } from '../helpers/app.js';
+import { keyFor } from '../helpers/auth.js';
 import { makeZip, notAZip } from '../helpers/zips.js';
 
 /** The SDKs are CommonJS with `exports.default = Client`; depending on the loader the import is either. */
@@ -32,11 +33,11 @@ describe(`content from buckets (${BACKEND})`, () => {
     t = await startTestApp();
     lambda = new LambdaClient({
       endpoint: t.url, region: 'us-east-1', maxAttempts: 1,
-      credentials: { accessKeyId: '123456789012', secretAccessKey: 'x' },
+      credentials: { accessKeyId: '123456789012', secretAccessKey: keyFor(t.url, 'aws', '123456789012') },
     });
     const endpoint = t.url.replace('http://', '');
-    fc21 = new (ctorOf<typeof FcOpenModule.default>(FcOpenModule))(new OpenApiConfig({ accessKeyId: 'ak', accessKeySecret: 'sk', endpoint, protocol: 'http', regionId: 'cn-hangzhou' }));
-    fc3 = new (ctorOf<typeof Fc3Module.default>(Fc3Module))(new $OpenApiUtil.Config({ accessKeyId: 'ak', accessKeySecret: 'sk', endpoint, protocol: 'http', regionId: 'cn-hangzhou' }));
+    fc21 = new (ctorOf<typeof FcOpenModule.default>(FcOpenModule))(new OpenApiConfig({ accessKeyId: 'ak', accessKeySecret: keyFor(t.url, 'fc', 'ak', 'sk'), endpoint, protocol: 'http', regionId: 'cn-hangzhou' }));
+    fc3 = new (ctorOf<typeof Fc3Module.default>(Fc3Module))(new $OpenApiUtil.Config({ accessKeyId: 'ak', accessKeySecret: keyFor(t.url, 'fc', 'ak', 'sk'), endpoint, protocol: 'http', regionId: 'cn-hangzhou' }));
     zip = await makeZip({ 'python/lib.py': `x = "${uid()}"\n` });
   });
   afterAll(() => t.close());
@@ -125,7 +126,7 @@ describe(`content from buckets (${BACKEND})`, () => {
     const name = `s3-${uid()}`;
     await publishS3(name, bucket, 'keep.zip');
     t = await t.restart();
-    lambda = new LambdaClient({ endpoint: t.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '123456789012', secretAccessKey: 'x' } });
+    lambda = new LambdaClient({ endpoint: t.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '123456789012', secretAccessKey: keyFor(t.url, 'aws', '123456789012') } });
     const got = await lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
     expect(got.Content?.CodeSha256).toBe(sha256(zip));
     expect(Buffer.from(await (await fetch(got.Content!.Location!)).arrayBuffer()).equals(zip)).toBe(true);

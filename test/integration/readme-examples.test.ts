@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { crc64 } from '../../src/codec/crc64.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { keyFor } from '../helpers/auth.js';
 
 const run = promisify(execFile);
 const PY_BIN = resolve('.cache/py/bin');
@@ -84,7 +85,10 @@ describe('README examples', () => {
     (await run(join(PY_BIN, 'python'), ['-c', await code(name)], { cwd: work, env: env() })).stdout.trim();
 
   beforeAll(async () => {
+    // The examples sign with the key `test` and secret `test`: registered for both clouds when signatures are verified.
     t = await startTestApp();
+    keyFor(t.url, 'aws', 'test', 'test');
+    keyFor(t.url, 'fc', 'test', 'test');
     work = await mkdtemp(join(tmpdir(), 'strata-readme-'));
     const zip = new yazl.ZipFile();
     zip.addBuffer(Buffer.from('def handler(): pass\n'), 'python/lib.py');

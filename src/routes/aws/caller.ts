@@ -11,11 +11,13 @@ export interface Caller {
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\//;
 
 /**
- * The caller's account and region: the region from the SigV4 credential scope, the account from an access key
- * id of 12 digits (the convention LocalStack and moto use), each falling back to the configured default.
- * Signatures are not verified.
+ * The caller's account and region. With signatures verified (auth.ts), the account of the credential that signed
+ * and the region of its scope. Otherwise the region from the SigV4 credential scope and the account from an access
+ * key id of 12 digits (the convention LocalStack and moto use), each falling back to the configured default.
  */
 export function callerOf(request: FastifyRequest, defaults: Caller): Caller {
+  const principal = request.awsPrincipal;
+  if (principal) return { account: principal.account, region: principal.region };
   const m = CREDENTIAL.exec(request.headers.authorization ?? '');
   if (!m) return defaults;
   return { account: /^\d{12}$/.test(m[1]!) ? m[1]! : defaults.account, region: m[2]! };

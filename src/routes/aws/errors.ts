@@ -92,6 +92,24 @@ export class AccessDeniedException extends AwsError {
   }
 }
 
+/**
+ * Refusals of Lambda's front end before any operation runs: signatures and credentials. Not modeled by Lambda, so
+ * their body is Coral's `{"message": …}` (as API Gateway, the same front end, sends `{"message":"Missing Authentication
+ * Token"}` with `x-amzn-ErrorType: MissingAuthenticationTokenException`, aws/chalice#12), all 403: Lambda's
+ * UnrecognizedClientException (iann0036/iamlive#58), InvalidSignatureException for a signature that does not match or
+ * has expired (serverless/serverless#27), MissingAuthenticationTokenException (brefphp/bref#1250).
+ */
+abstract class FrontEndError extends AwsError {
+  readonly status = 403;
+  body() {
+    return { message: this.message };
+  }
+}
+export class UnrecognizedClientException extends FrontEndError {}
+export class InvalidSignatureException extends FrontEndError {}
+export class IncompleteSignatureException extends FrontEndError {}
+export class MissingAuthenticationTokenException extends FrontEndError {}
+
 export class ServiceException extends AwsError {
   readonly status = 500;
   body() {
@@ -130,6 +148,11 @@ export const MESSAGES = {
   // Not recorded: AWS markers are opaque tokens and no response to a forged one was captured.
   invalidMarker: 'The marker provided is not valid.',
   unknownOperation: 'Unable to determine service/operation name to be authorized',
+  // IAM's denial of a cross-account call without a grant (serverless-shell#2, cds-snc/terraform-modules#203 for
+  // GetLayerVersion; the same form for every action). Strata's keys stand for the account's root user.
+  notAuthorized: (account: string, action: string, resource: string) =>
+    `User: arn:aws:iam::${account}:root is not authorized to perform: lambda:${action} on resource: ${resource} ` +
+    `because no resource-based policy allows the lambda:${action} action`,
   // Lambda's model text for CodeStorageExceededException, and what Strata's storage is.
   storageFull:
     "Your Amazon Web Services account has exceeded its maximum total code size. (Strata's data directory has no space left: delete layer versions or free disk space.)",

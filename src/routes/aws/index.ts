@@ -1,10 +1,11 @@
 /**
  * The AWS Lambda layer dialect, under /2018-10-31: PascalCase JSON, `x-amzn-ErrorType` errors.
  *
- * Gaps: signatures are parsed for the caller's account and region but not verified; there is no code
- * storage quota, no throttling, no cross-account access check and no S3ObjectStorageMode=REFERENCE
- * (content from S3 is always copied).
- * By design: a LayerName given as an ARN acts on that ARN's account and region.
+ * Gaps: there is no code storage quota, no throttling and no S3ObjectStorageMode=REFERENCE (content from S3 is
+ * always copied). Signatures are verified only with STRATA_AUTH=verify (auth.ts, access.ts); otherwise they are
+ * parsed for the caller's account and region.
+ * By design: a LayerName given as an ARN acts on that ARN's account and region (with verification on, only the
+ * owner writes and another account reads only what a policy grants it).
  * Client quirks: SDK v3 and botocore order GetLayerVersionByArn's query differently (we route on `find`);
  * SDKs percent-encode ARNs in path labels (Fastify decodes them).
  */
@@ -22,6 +23,7 @@ import { awsCloudView } from './cloud-view.js';
 import layerRoutes from './layers.js';
 import permissionRoutes from './permissions.js';
 import { awsRefusals } from './refusals.js';
+import { registerAwsVerification } from './auth.js';
 
 const OPERATIONS_WITH_BODIES: ReadonlySet<string> = new Set(['PublishLayerVersion', 'AddLayerVersionPermission']);
 
@@ -41,8 +43,10 @@ export default async function awsDialect(app: FastifyInstance) {
   // Responses are checked against their schemas on the way out.
   app.setValidatorCompiler(documentOnly);
   app.setSerializerCompiler(serializerCompiler);
+  if (app.credentials) registerAwsVerification(app, app.credentials);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
+    digestBody: app.credentials !== undefined,
     takesBody: (request) => OPERATIONS_WITH_BODIES.has(request.routeOptions.config.awsOperation!),
     contentOf: (request) =>
       request.routeOptions.config.awsOperation === 'PublishLayerVersion'

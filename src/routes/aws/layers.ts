@@ -5,6 +5,7 @@ import { contentUrl } from '../content.js';
 import { firstValues } from '../query.js';
 import { parseLayerArn } from './arn.js';
 import { layerRefOf } from './caller.js';
+import { AccessCheck } from './access.js';
 import { InvalidParameterValueException, MESSAGES, ResourceNotFoundException } from './errors.js';
 import { z } from 'zod';
 import { GetLayerVersionResponse, ListLayersResponse, RESPONSES } from './responses.js';
@@ -16,11 +17,14 @@ const DEFAULT_MAX_ITEMS = 50;
 
 export default async function layerRoutes(app: FastifyInstance) {
   const { config, layers } = app;
+  const access = new AccessCheck(app);
   const versionOut = (v: LayerVersion, { request }: OperationContext) =>
     layerVersionOut(v, contentUrl(request, config.publicUrl, layers, v.content.blobKey));
 
   route(app, 'POST', '/layers/:LayerName/versions', 'PublishLayerVersion', 'Publishes a new version of a layer', async (input, ctx) => {
     const { Content: content } = input;
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    access.requireOwner(ctx, 'PublishLayerVersion', ref);
     let staged = ctx.request.stagedContent;
     const fromS3 = [content.S3Bucket, content.S3Key, content.S3ObjectVersion].some((v) => v !== undefined && v !== null);
     if (staged && fromS3) throw new InvalidParameterValueException(MESSAGES.zipFileAndS3);
@@ -32,7 +36,7 @@ export default async function layerRoutes(app: FastifyInstance) {
       config.aws.maxUnzippedBytes,
     );
     const version = await layers.publish(
-      layerRefOf(input.LayerName, ctx.caller),
+      ref,
       {
         description: input.Description ?? null,
         license: input.LicenseInfo ?? null,
@@ -45,18 +49,24 @@ export default async function layerRoutes(app: FastifyInstance) {
     return ctx.reply.code(201).send(versionOut(version, ctx));
   });
 
-  route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', 'Reads a layer version', async (input, ctx) =>
-    versionOut(layers.getVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber), ctx),
-  );
+  route(app, 'GET', '/layers/:LayerName/versions/:VersionNumber', 'GetLayerVersion', 'Reads a layer version', async (input, ctx) => {
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    access.requireReadable(ctx, 'GetLayerVersion', ref, input.VersionNumber);
+    return versionOut(layers.getVersion(ref, input.VersionNumber), ctx);
+  });
 
   route(app, 'DELETE', '/layers/:LayerName/versions/:VersionNumber', 'DeleteLayerVersion', 'Deletes a layer version (idempotent)', async (input, ctx) => {
-    await layers.deleteVersion(layerRefOf(input.LayerName, ctx.caller), input.VersionNumber);
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    access.requireOwner(ctx, 'DeleteLayerVersion', ref, input.VersionNumber);
+    await layers.deleteVersion(ref, input.VersionNumber);
     return ctx.reply.code(204).send();
   });
 
   route(app, 'GET', '/layers/:LayerName/versions', 'ListLayerVersions', 'Lists the versions of a layer, newest first', async (input, ctx) => {
+    const ref = layerRefOf(input.LayerName, ctx.caller);
+    access.requireOwner(ctx, 'ListLayerVersions', ref);
     const page = layers.listVersions(
-      layerRefOf(input.LayerName, ctx.caller),
+      ref,
       { runtime: input.CompatibleRuntime, architecture: input.CompatibleArchitecture },
       'newest-first', // AWS lists versions newest first; Terraform's data source takes item [0] (spec §7)
       { start: markerOf<number>(input.Marker, 'number'), limit: input.MaxItems ?? DEFAULT_MAX_ITEMS },
@@ -75,6 +85,7 @@ export default async function layerRoutes(app: FastifyInstance) {
         // `arn:aws:lambda:::awslayer:NAME` passes the model pattern but names no layer a user can publish.
         if (!arn || arn.version === undefined) throw new ResourceNotFoundException(MESSAGES.notFound);
         const ref = { cloud: 'aws' as const, account: arn.account, region: arn.region, name: arn.name };
+        access.requireReadable(ctx, 'GetLayerVersionByArn', ref, arn.version);
         return versionOut(layers.getVersion(ref, arn.version), ctx);
       }, request, reply);
     }

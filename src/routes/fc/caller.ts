@@ -32,7 +32,8 @@ export function hostAccountOf(host: string | undefined): string | undefined {
 }
 
 /**
- * The caller's account is the one its access key belongs to (STRATA_FC_ACCESS_KEYS, else the default account),
+ * The caller's account is the one its access key belongs to: with signatures verified, its credential's account
+ * (STRATA_FC_ACCESS_KEYS is then not used); otherwise STRATA_FC_ACCESS_KEYS, else the default account. That holds
  * whichever API version it calls, so a layer created through one SDK is seen through the others. A request
  * whose `X-Fc-Account-Id`, or whose Host's account prefix, names another account is refused, as FC refuses a
  * key acting for another account.
@@ -41,8 +42,9 @@ export function callerOf(
   request: FastifyRequest,
   config: { accountId: string; region: string; accessKeys: ReadonlyMap<string, string> },
 ): FcCaller {
-  const accessKeyId = accessKeyIdOf(request.headers.authorization);
-  const account = (accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId;
+  const principal = request.fcPrincipal;
+  const accessKeyId = principal?.accessKeyId ?? accessKeyIdOf(request.headers.authorization);
+  const account = principal?.account ?? ((accessKeyId !== undefined && config.accessKeys.get(accessKeyId)) || config.accountId);
   const header = request.headers['x-fc-account-id'];
   const claims: [string | undefined, string][] = [
     [typeof header === 'string' && header !== '' ? header : undefined, 'X-Fc-Account-Id'],

@@ -35,6 +35,26 @@ export class PathNotSupported extends FcError {
 export class AccessDenied extends FcError {
   readonly status = 403;
 }
+/** Documented signature refusals (error-codes doc, docs/specs/fc-layers.md §3.2): 403 with FC's own texts. */
+export class SignatureNotMatch extends FcError {
+  readonly status = 403;
+}
+export class InvalidAccessKeyID extends FcError {
+  readonly status = 403;
+}
+export class MissingRequiredHeader extends FcError {
+  readonly status = 400;
+}
+/**
+ * A key whose security token is missing, extra or not its own. FC documents no code for it; this is the code
+ * Alibaba Cloud's API gateway answers for STS credentials used with another token (its common error codes).
+ */
+export class InvalidSecurityTokenMismatch extends FcError {
+  readonly status = 403;
+  override get code(): string {
+    return 'InvalidSecurityToken.MismatchWithAccessKey';
+  }
+}
 export class LayerNotFound extends FcError {
   readonly status = 404;
 }
@@ -108,6 +128,16 @@ export const MESSAGES = {
   storageFull: "the code storage limit is exceeded: Strata's data directory has no space left (delete layer versions or free disk space)",
   bodyTooSlow: (idle: number, rate: number) =>
     `the request body was not received in time: it paused for over ${idle} seconds or arrived at under ${rate} bytes per second`,
+  // Documented texts (error-codes doc).
+  signatureNotMatch:
+    'The request signature we calculated does not match the signature you provided. Check your access key and signing method',
+  invalidAccessKey: (id: string) => `invalid access key ID '${id}'`,
+  missingHeader: (name: string) => `required HTTP header ${name} was not specified`,
+  // Strata's texts: FC documents the 15-minute rule and the 403, not these words (README "Signatures and access").
+  notSigned: 'the request is not signed: it has no Authorization header',
+  tokenMismatch: 'Specified SecurityToken mismatch with the AccessKey.',
+  skewed: (date: string, now: string, minutes: number) =>
+    `the request time '${date}' differs from the server time '${now}' by more than ${minutes} minutes`,
   otherAccount: (arn: string) => `you are not allowed to access the private layer version '${arn}'`,
   // A merged /opt (routes/opt.ts). Recorded for a function's configuration (docs/specs/fc-layers.md §3.2, the layer
   // FAQ): "runtime: custom is not supported by layer:acs:fc:cn-hangzhou:official:layers/Java21/versions/1".

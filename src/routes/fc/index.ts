@@ -2,12 +2,13 @@
  * The Alibaba Cloud Function Compute layer dialect, registered once per API version (2016-08-15, 2021-04-06,
  * 2023-03-30): camelCase JSON, `X-Fc-Request-Id` on every response, FC 2.0 or FC 3.0 error bodies.
  *
- * Gaps: signatures (FC, acs, ACS3) are parsed for the access key id but not verified; there are no official layers;
- * the admin endpoints and accountConfigs (only FC 2.0's `s cli fc`, whose OSS upload cannot be redirected, reads
- * it) are not served. The temporary-bucket endpoint is (2016-08-15, temp-bucket.ts).
- * By design: the caller's account comes from its access key (STRATA_FC_ACCESS_KEYS), whatever API version it
- * uses; X-Fc-Account-Id, or a Host's `<account-id>.` prefix (Terraform's alicloud provider), naming another
- * account is refused with AccessDenied.
+ * Gaps: signatures (FC, acs, ACS3) are verified only with STRATA_AUTH=verify (auth.ts), otherwise parsed for the
+ * access key id; there are no official layers; the admin endpoints and accountConfigs (only FC 2.0's `s cli fc`,
+ * whose OSS upload cannot be redirected, reads it) are not served. The temporary-bucket endpoint is (2016-08-15,
+ * temp-bucket.ts).
+ * By design: the caller's account comes from its access key (its credential with STRATA_AUTH=verify, else
+ * STRATA_FC_ACCESS_KEYS), whatever API version it uses; X-Fc-Account-Id, or a Host's `<account-id>.` prefix
+ * (Terraform's alicloud provider), naming another account is refused with AccessDenied.
  * Client quirks: the 2021 SDK and Terraform send `Code`, others `code`; Tea SDKs send chunked bodies; the
  * 2021 SDK reads `codesize` on create; @alicloud/fc2 parses bodies only when Content-Type is application/json.
  */
@@ -23,6 +24,7 @@ import {
 } from './errors.js';
 import layerRoutes from './layers.js';
 import { fcRefusals } from './refusals.js';
+import { registerFcVerification } from './auth.js';
 import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
 import tempBucketRoutes from './temp-bucket.js';
@@ -56,8 +58,10 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   // their schemas on the way out.
   app.setValidatorCompiler(documentOnly);
   app.setSerializerCompiler(serializerCompiler);
+  if (app.credentials) registerFcVerification(app, app.credentials);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,
+    digestBody: app.credentials !== undefined,
     takesBody: (request) => request.routeOptions.config.fcOperation === 'CreateLayerVersion',
     contentOf: (request) =>
       request.routeOptions.config.fcOperation === 'CreateLayerVersion'

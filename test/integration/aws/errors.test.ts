@@ -8,6 +8,7 @@ import {
   UUID_V4, errorOf, publish, rawOf, rawRequest, uniqueName, type RawResponse,
   startAwsApp, stopAwsApp,
 } from '../../helpers/aws.js';
+import { VERIFY } from '../../helpers/auth.js';
 
 let t: TestApp;
 let client: LambdaClient;
@@ -38,7 +39,14 @@ describe('unknown operations', () => {
     expectAccessDenied(await rawRequest(t.url, '/2018-10-31/layers/x', { method: 'GET' }));
     expectAccessDenied(await rawRequest(t.url, '/2018-10-31/layers/x/versions/1', { method: 'PATCH', body: '{}' }));
     expectAccessDenied(await rawRequest(t.url, '/2018-10-31/layers/x/versions/1/policy/s1/extra'));
-    expectAccessDenied(await rawRequest(t.url, '/2018-10-31/', { account: false }));
+  });
+
+  it('Unknown operation: unsigned, 403 AccessDeniedException; MissingAuthenticationTokenException once signatures are verified', async () => {
+    const res = await rawRequest(t.url, '/2018-10-31/', { account: false });
+    if (!VERIFY) return expectAccessDenied(res);
+    expect(res.status).toBe(403);
+    expect(res.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
+    expect(res.json).toEqual({ message: 'Missing Authentication Token' });
   });
 });
 

@@ -153,6 +153,26 @@ describe(`strata opt (${BACKEND})`, () => {
     await expect(treeOf(into)).rejects.toThrow(/ENOENT/);
   });
 
+  it('strata opt: a Strata with an admin token serves the merged /opt only with it, which STRATA_ADMIN_TOKEN gives', async () => {
+    const token = 'opt-admin-token-0123456789';
+    const guarded = await startStrata({ adminToken: token, logLevel: 'silent', ...backend });
+    try {
+      const lambda = lambdaClient(guarded.url);
+      const arn = (await publish(lambda, uniqueName('guarded'))).LayerVersionArn!;
+      lambda.destroy();
+      const res = await fetch(`${guarded.url}/_strata/opt?arn=${encodeURIComponent(arn)}`);
+      expect([res.status, res.headers.get('www-authenticate'), await res.json()]).toEqual([
+        401, 'Bearer realm="strata"', { message: 'This Strata route needs Authorization: Bearer <STRATA_ADMIN_TOKEN>.' },
+      ]);
+      const without = await strataOpt(['--url', guarded.url, '--arn', arn, '--into', join(work, 'guarded-no')]);
+      expect(without).toMatchObject({ code: 1, stderr: 'strata opt: This Strata route needs Authorization: Bearer <STRATA_ADMIN_TOKEN>.\n' });
+      const withToken = await strataOpt(['--url', guarded.url, '--arn', arn, '--into', join(work, 'guarded')], { STRATA_ADMIN_TOKEN: token });
+      expect(withToken.code).toBe(0);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('strata opt: usage errors exit 2; an unreachable Strata exits 1', async () => {
     expect(await strataOpt(['--arn', arns[0]!])).toMatchObject({ code: 2, stderr: 'strata opt: name the folder to fill: --into DIR\n(strata opt --help tells how to use it)\n' });
     expect((await strataOpt(['--help'])).stdout).toMatch(/^strata opt: unpacks the \/opt of a function/);

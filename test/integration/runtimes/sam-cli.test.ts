@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
+import { keyFor } from '../../helpers/auth.js';
 import { ACCOUNT, lambdaClient, publish, uniqueName } from '../../helpers/aws.js';
 import { treeOf } from '../../helpers/zip-read.js';
 import { makeTreeZip } from '../../helpers/zips.js';
@@ -55,7 +56,7 @@ describe.skipIf(!haveSam)(`SAM CLI layer downloader (${BACKEND})`, () => {
     const env = {
       PATH: process.env.PATH ?? '', HOME: cache,
       AWS_ENDPOINT_URL_LAMBDA: t.url, AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: keyFor(t.url, 'aws', ACCOUNT),
     };
     const out = await run(PYTHON, [DRIVER, cache, ...arns], { env }).catch((e: { stdout: string }) => e);
     return JSON.parse(out.stdout.trim().split('\n').pop()!) as never;

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
+import { keyFor } from '../../helpers/auth.js';
 import { acsArn, create23, DEFAULT_ACCOUNT, fc23, type FC23Client } from '../../helpers/fc.js';
 import { treeOf, zipTreeOf } from '../../helpers/zip-read.js';
 import { makeTreeZip } from '../../helpers/zips.js';
@@ -66,7 +67,9 @@ describe.skipIf(!haveComponent)(`Serverless Devs s local invoke (${BACKEND})`, {
     await chmod(join(work, 'bin', 'docker'), 0o755);
     await mkdir(join(work, 'code'));
     await writeFile(join(work, 'code', 'index.py'), 'def handler(event, context):\n    return "hi"\n');
-    await run(process.execPath, [S_CLI, 'config', 'add', '--AccessKeyID', 'test', '--AccessKeySecret', 'test', '--AccountID', DEFAULT_ACCOUNT, '-a', 'default', '-f'], {
+    // The key `s` signs with; registered with Strata when it verifies signatures (the `verify` test project).
+    const secret = keyFor(t.url, 'fc', 'test', 'test');
+    await run(process.execPath, [S_CLI, 'config', 'add', '--AccessKeyID', 'test', '--AccessKeySecret', secret, '--AccountID', DEFAULT_ACCOUNT, '-a', 'default', '-f'], {
       env: { PATH: process.env.PATH, HOME: home },
     });
   }, 120_000);

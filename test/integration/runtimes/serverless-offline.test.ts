@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
+import { keyFor } from '../../helpers/auth.js';
 import { ACCOUNT, lambdaClient, publish, uniqueName } from '../../helpers/aws.js';
 import { treeOf } from '../../helpers/zip-read.js';
 import { makeTreeZip } from '../../helpers/zips.js';
@@ -74,7 +75,7 @@ describe.skipIf(!havePkg)(`serverless-offline layers (${BACKEND})`, () => {
     const dockerLog = join(work, `${service}.docker.log`);
     const env = {
       PATH: `${join(work, 'bin')}:${process.env.PATH}`, HOME: work, STRATA_DOCKER_LOG: dockerLog,
-      AWS_ENDPOINT_URL_LAMBDA: t.url, AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ENDPOINT_URL_LAMBDA: t.url, AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: keyFor(t.url, 'aws', ACCOUNT),
     };
     const spec = { servicePath, region: 'us-east-1', runtime: 'python3.12', function: { handler: 'handler.hello', name: `strata-layers-dev-${service}`, architecture: 'x86_64', layers } };
     const { stdout } = await run(process.execPath, [DRIVER, PKG, JSON.stringify(spec)], { env, cwd: servicePath });

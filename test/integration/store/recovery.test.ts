@@ -6,9 +6,13 @@ import { GetLayerVersionCommand, LambdaClient, PublishLayerVersionCommand } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
 import { makeZip } from '../../helpers/zips.js';
+import { keyFor } from '../../helpers/auth.js';
 
 const lambda = (url: string) =>
-  new LambdaClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '123456789012', secretAccessKey: 'x' } });
+  new LambdaClient({
+    endpoint: url, region: 'us-east-1', maxAttempts: 1,
+    credentials: { accessKeyId: '123456789012', secretAccessKey: keyFor(url, 'aws', '123456789012') },
+  });
 
 describe(`recovery (${BACKEND})`, () => {
   let t: TestApp | undefined;
