@@ -4,13 +4,13 @@
  * included) and `strata opt --data-dir` (Strata stopped). Each layer holds 40 files of 500 kB of random bytes, half of
  * them at paths the other layers have too, so the overlay has work to do. Not a test: the figures depend on the machine.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
+import { startStrata } from './servers.js';
 
 const LAYERS = 5;
 const FILES = 40;
@@ -46,15 +46,12 @@ async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const work = await mkdtemp(join(tmpdir(), 'strata-bench-opt-'));
   const dataDir = join(work, 'data');
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, STRATA_DATA_DIR: dataDir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // The data directory is the bench's, not the server's temporary one: --data-dir reads it once Strata has stopped.
+  const server = await startStrata('Strata', { STRATA_DATA_DIR: dataDir });
+  const url = `http://127.0.0.1:${server.port}`;
+  let stopped = false;
   const rows: [string, string][] = [];
   try {
-    for (let i = 0; i < 100 && !(await fetch(`${url}/_strata/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
     const arns: string[] = [];
     for (let i = 0; i < LAYERS; i++) {
       const zip = await layerZip(i);
@@ -83,16 +80,13 @@ async function main() {
     rows.push(['strata opt --url (process start-up included)', summary(viaUrl.map((r) => r.ms))]);
     rows.push(['strata opt --url, peak RSS', `${Math.max(...viaUrl.map((r) => r.rssMiB)).toFixed(0)} MiB`]);
 
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await server.stop();
+    stopped = true;
     const viaDir = Array.from({ length: RUNS }, (_, run) => timedOpt(['--data-dir', dataDir, '--arn', arns.join(','), '--into', join(work, `dir-${run}`)]));
     rows.push(['strata opt --data-dir (Strata stopped; start-up included)', summary(viaDir.map((r) => r.ms))]);
     rows.push(['strata opt --data-dir, peak RSS', `${Math.max(...viaDir.map((r) => r.rssMiB)).toFixed(0)} MiB`]);
   } finally {
-    if (server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
+    if (!stopped) await server.stop();
     await rm(work, { recursive: true, force: true });
   }
   const width = Math.max(...rows.map(([m]) => m.length));

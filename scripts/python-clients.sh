@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Python clients that the README's examples use (boto3, the AWS CLI, the FC SDKs) into .cache/py,
-# a virtualenv of the project's own, and SAM CLI into .cache/py-sam (its pins of boto3 and click conflict with
-# those clients': scripts/sam-requirements.txt); each is reused when already there.
+# Installs the Python clients that the README's examples use (boto3, the AWS CLI, the FC SDKs), and moto (a peer
+# that `npm run bench` compares Strata with), into .cache/py, a virtualenv of the project's own, and SAM CLI into
+# .cache/py-sam (its pins of boto3 and click conflict with those clients': scripts/sam-requirements.txt); each is
+# reused when already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # install VENV REQUIREMENTS CONSTRAINTS
