@@ -10,7 +10,7 @@ import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
 import { ACCOUNT, lambdaClient, publish, uniqueName } from '../../helpers/aws.js';
 import { acsArn, create23, fc23, FC3_REQUEST_ID, type FC23Client } from '../../helpers/fc.js';
 import { zipTreeOf } from '../../helpers/zip-read.js';
-import { makeTreeZip } from '../../helpers/zips.js';
+import { makeTreeZip, zipBomb } from '../../helpers/zips.js';
 
 const LIMIT = 100_000;
 
@@ -167,11 +167,73 @@ describe(`GetMergedOpt (${BACKEND})`, () => {
     expect([gone.status, gone.body.Code, gone.body.Message]).toEqual([404, 'LayerVersionNotFound', "layer 'no-such-layer' version '3' does not exist"]);
   });
 
+  it('GetMergedOpt: FC refuses layers that unzip to more than Strata\'s limit together', async () => {
+    const big = async () => {
+      const name = uniqueName('fcbig');
+      await create23(fc, name, await makeTreeZip([{ name: 'blob.bin', data: Buffer.alloc(60_000, 7) }]), { compatibleRuntime: ['python3.10'] });
+      return acsArn(name, 1);
+    };
+    const r = await refusal([await big(), await big()], '&runtime=python3.10');
+    expect([r.status, r.body.Code, r.body.Message]).toEqual([
+      400, 'InvalidArgument', "the layers unzip to 120000 bytes, more than Strata's limit of 100000 bytes (STRATA_FC_MAX_UNZIPPED_BYTES)",
+    ]);
+  });
+
   it("GetMergedOpt: ARNs of no cloud, of both, or none at all get Strata's own 400", async () => {
     expect(await refusal([])).toMatchObject({ status: 400, body: { message: 'name at least one layer version ARN: ?arn=<ARN>&arn=<ARN>…' } });
     expect(await refusal(['my-layer:1'])).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^'my-layer:1' is not a layer version ARN of AWS Lambda/) } });
     expect(await refusal([awsArns[0]!, fcArns[0]!])).toMatchObject({
       status: 400, body: { message: "the layers of one function are all AWS Lambda's or all Function Compute's, not both" },
     });
+  });
+});
+
+/**
+ * AWS's own limits, at their edges, with Strata's defaults: five layers are taken and a sixth is not (above), and the
+ * layers' unzipped sizes together may reach 262144000 bytes ("The total unzipped size of the function and all layers
+ * cannot exceed the unzipped deployment package size quota of 250 MB", adding-layers.html) but not pass it. Each layer
+ * is counted whole, even where the merge overwrites its files: the layers here overlap entirely.
+ */
+describe(`GetMergedOpt at AWS's default limits (${BACKEND})`, () => {
+  const LAMBDA_UNZIPPED = 262_144_000;
+  let t: TestApp;
+  let lambda: LambdaClient;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    lambda = lambdaClient(t.url);
+  });
+  afterAll(async () => {
+    lambda?.destroy();
+    await t?.close();
+  });
+
+  const url = (arns: string[]) => `${t.url}/_strata/opt?${arns.map((a) => `arn=${encodeURIComponent(a)}`).join('&')}`;
+  const layerOf = async (zip: Buffer) => (await publish(lambda, uniqueName('edge'), { Content: { ZipFile: zip } })).LayerVersionArn!;
+
+  it('GetMergedOpt: five AWS layers are taken', async () => {
+    const arns: string[] = [];
+    for (let i = 0; i < 5; i++) arns.push(await layerOf(await makeTreeZip([{ name: `python/l${i}.py`, data: `L = ${i}\n` }])));
+    const res = await fetch(url(arns));
+    expect(res.status).toBe(200);
+    expect(await zipTreeOf(Buffer.from(await res.arrayBuffer()))).toEqual({
+      'python/l0.py': 'f 644 L = 0\n', 'python/l1.py': 'f 644 L = 1\n', 'python/l2.py': 'f 644 L = 2\n',
+      'python/l3.py': 'f 644 L = 3\n', 'python/l4.py': 'f 644 L = 4\n',
+    });
+  });
+
+  it('GetMergedOpt: AWS layers of 262144000 bytes unzipped together are taken, one byte more is refused', async () => {
+    const half = LAMBDA_UNZIPPED / 2;
+    const bombs = [await layerOf(await zipBomb(half)), await layerOf(await zipBomb(half))];
+    const taken = await fetch(url(bombs));
+    expect(taken.status).toBe(200);
+    // Stored entries: the merged zip is the 131072000 bytes of one layer's files (the second's replace them), plus headers.
+    expect(Number(taken.headers.get('content-length'))).toBeGreaterThan(half);
+    await taken.body?.cancel();
+
+    const oneByte = await layerOf(await makeTreeZip([{ name: 'one.txt', data: 'x' }]));
+    const refused = await fetch(url([...bombs, oneByte]));
+    expect([refused.status, refused.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidParameterValueException']);
+    expect(await refused.json()).toEqual({ Type: 'User', message: 'Layers consume more than the available size of 262144000 bytes' });
   });
 });

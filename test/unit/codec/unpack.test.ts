@@ -5,8 +5,9 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UnpackError, unpackZip, type UnpackProblem } from '../../../src/codec/unpack.js';
+import { UnpackError, unpackTree, unpackZip, type UnpackEntry, type UnpackProblem } from '../../../src/codec/unpack.js';
 import {
   makeTreeZip, makeZip, zipBomb, zipWithLocalHeaderLie, zipWithLyingSize, zipWithRawName, zipWithTraversal,
 } from '../../helpers/zips.js';
@@ -78,6 +79,43 @@ describe('unpackZip: hostile zips', () => {
   it('unpack: honest files over the limit are refused', async () => {
     const zip = await makeZip({ 'a.bin': Buffer.alloc(600_000), 'b.bin': Buffer.alloc(600_000) });
     await refused(zip, 'too-large', /^the zip is refused: it unzips to more than 1000000 bytes$/, 1_000_000);
+  });
+});
+
+/**
+ * The tree's own checks, for trees that never were one zip (`strata opt --data-dir` unpacks the merged layers
+ * straight from their zips): the same refusals without the zip check in front of them.
+ */
+describe('unpackTree: hostile trees', () => {
+  const entry = (path: string, kind: UnpackEntry['kind'], data = ''): UnpackEntry & { data: string } =>
+    ({ path, kind, mode: 0o644, mtime: new Date('2024-01-02T03:04:05Z'), size: Buffer.byteLength(data), data });
+  async function treeRefused(entries: ReturnType<typeof entry>[], problem: UnpackProblem, message: RegExp, maxUnzippedBytes = MB) {
+    const root = await mkdtemp(join(tmpdir(), 'strata-unpack-tree-'));
+    roots.push(root);
+    const err = await unpackTree(entries, async (e) => Readable.from([Buffer.from(e.data)]), join(root, 'opt'), { maxUnzippedBytes })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UnpackError);
+    expect([(err as UnpackError).problem, (err as UnpackError).message]).toEqual([problem, expect.stringMatching(message)]);
+    expect(await readdir(root)).toEqual([]);
+  }
+
+  it("unpack: a tree's '..', absolute and backslashed names are refused, nothing written", async () => {
+    await treeRefused([entry('ok.txt', 'file', 'ok'), entry('a/../../evil', 'file', 'x')], 'unsafe-path', /^refused: entry 'a\/\.\.\/\.\.\/evil' climbs out of its folder with '\.\.'$/);
+    await treeRefused([entry('/etc/cron.d/evil', 'file', 'x')], 'unsafe-path', /^refused: entry '\/etc\/cron\.d\/evil' is an absolute path$/);
+    await treeRefused([entry('..\\evil.txt', 'file', 'x')], 'unsafe-path', /climbs out of its folder/);
+    await treeRefused([entry('C:\\evil.txt', 'file', 'x')], 'unsafe-path', /is an absolute path$/);
+  });
+
+  it("unpack: a tree's links out of the folder are refused, and so are files under a link", async () => {
+    await treeRefused([entry('python/up', 'symlink', '../../x')], 'unsafe-link', /^refused: the link 'python\/up' points to '\.\.\/\.\.\/x', outside the folder$/);
+    await treeRefused([entry('etc', 'symlink', '/etc')], 'unsafe-link', /points to the absolute path '\/etc'$/);
+    await treeRefused([entry('lib', 'symlink', 'real'), entry('lib/x.so', 'file', 'x')], 'conflict', /lies under 'lib', which is a symbolic link$/);
+  });
+
+  it('unpack: a tree that lies about its sizes, or passes the limit as it is written, is refused', async () => {
+    const liar = { ...entry('big.bin', 'file', 'x'.repeat(100)), size: 10 };
+    await treeRefused([liar], 'sizes-lie', /^refused: 'big\.bin' holds more than its declared 10 bytes$/);
+    await treeRefused([entry('a.bin', 'file', 'x'.repeat(600)), entry('b.bin', 'file', 'y'.repeat(600))], 'too-large', /^refused: the files add up to 1200 bytes, more than 1000$/, 1000);
   });
 });
 
