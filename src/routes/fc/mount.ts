@@ -24,10 +24,12 @@ export function fcMountView(config: Config): MountView {
       // configured with a maximum of five layers" and "the content of these layers is merged and stored in the /opt
       // directory in reverse order. If layers contain files with the same name, the files in the first configured
       // layer overwrites the files with the same names in the later configured layer" (also help doc 193057; Serverless
-      // Devs' `s local` merges the same way: copyFolderContents keeps the file it copied first).
+      // Devs' `s local` merges the same way: copyFolderContents keeps the file it copied first). The quota table
+      // agrees: "Maximum number of layers per function: 5" (https://www.alibabacloud.com/help/en/functioncompute/fc/
+      // product-overview/limits-of-usage).
       maxLayers: 5,
-      // FC documents no limit on a function's layers together, only 500 MB per package: Strata's zip-bomb guard
-      // for FC packages (STRATA_FC_MAX_UNZIPPED_BYTES) bounds the whole tree.
+      // FC documents no limit on a function's layers together, only 500 MB per code package, zipped (the same quota
+      // table): Strata's zip-bomb guard for FC packages (STRATA_FC_MAX_UNZIPPED_BYTES) bounds the whole tree.
       maxUnzippedBytes: config.fc.maxUnzippedBytes,
       precedence: 'earlier-wins',
       // FC refuses a layer that does not list the function's runtime (docs/specs/fc-layers.md §7), as `s local` does.
