@@ -21,7 +21,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+# /layers: where `strata opt` fills a volume (docker-compose.yml, profile opt); a fresh volume mounted there takes
+# this folder's owner, so the node user can write into it.
+RUN mkdir -p /data /layers && chown node:node /data /layers
 USER node
 VOLUME ["/data"]
 EXPOSE 4588

@@ -67,12 +67,13 @@ export default defineConfig({
               test: {
                 name: 'minio',
                 include: integration,
-                // The README's examples and the Java/Go SDK runs are about clients, not storage: once is enough, and
-                // so are the console's browser tests, which are about the page. one-backend/ holds tests that choose
-                // their own backend (fs symlinks, an unreachable MinIO); auth/ tests are about signatures.
+                // The README's examples, the Java/Go SDK runs and the local runtimes are about clients, not storage:
+                // once is enough, and so are the console's browser tests, which are about the page. one-backend/
+                // holds tests that choose their own backend (fs symlinks, an unreachable MinIO); auth/ tests are
+                // about signatures.
                 exclude: [
-                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**',
-                  'test/integration/console/browser.test.ts', 'test/integration/auth/**', team,
+                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/runtimes/**',
+                  'test/integration/one-backend/**', 'test/integration/console/browser.test.ts', 'test/integration/auth/**', team,
                 ],
                 env: { STRATA_TEST_BACKEND: 'minio' },
                 globalSetup: ['test/helpers/minio-server.ts'],
@@ -89,7 +90,8 @@ export default defineConfig({
                 include: integration,
                 // What is about clients, the page, signatures or one chosen backend ran in the other projects.
                 exclude: [
-                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/one-backend/**',
+                  'test/integration/readme-examples.test.ts', 'test/integration/clients/**', 'test/integration/runtimes/**',
+                  'test/integration/one-backend/**',
                   'test/integration/console/browser.test.ts', 'test/integration/auth/**',
                 ],
                 env: { STRATA_TEST_BACKEND: 'minio', STRATA_TEST_METADATA: 'postgres' },

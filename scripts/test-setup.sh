@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond node_modules: the Python clients of the README
-# examples, the Java and Go SDK clients, the MinIO server of the MinIO-backend tests, and (in CI) Debian's chromium
-# for the console's browser tests. Each built piece's path is recorded in .cache/ for the tests. Outside CI a missing
-# piece is reported and the tests that need it say they did not run; in CI (CI=true) it fails the run.
+# examples and SAM CLI, the Java and Go SDK clients, serverless-offline, the MinIO server of the MinIO-backend tests,
+# and (in CI) Debian's chromium for the console's browser tests. Each built piece's path is recorded in .cache/ for
+# the tests. Outside CI a missing piece is reported and the tests that need it say they did not run; in CI (CI=true)
+# it fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache
 status=0
 if ! bash scripts/python-clients.sh; then
-  echo "test setup: WARNING: Python clients not installed; the boto3, AWS CLI and FC Python examples will not run" >&2
+  echo "test setup: WARNING: Python clients not installed; the boto3, AWS CLI, FC Python and SAM CLI tests will not run" >&2
   status=1
 fi
 # build RECORD SCRIPT WHAT TESTS: runs SCRIPT, which prints the path of what it built, and records it in RECORD.
@@ -25,6 +26,7 @@ build() {
 }
 build .cache/java-clients scripts/java-clients.sh "Java clients" "the AWS SDK for Java and FC Java SDK tests"
 build .cache/go-clients scripts/go-clients.sh "Go client" "the AWS SDK for Go tests"
+build .cache/serverless-offline scripts/serverless-offline.sh "serverless-offline" "the serverless-offline layer tests"
 build .cache/minio-bin scripts/minio.sh "MinIO server" "the MinIO-backend tests"
 build .cache/postgres-bin scripts/postgres.sh "PostgreSQL programs" "the PostgreSQL-metadata tests"
 # The console tests drive Debian's chromium through playwright-core (which downloads no browser). CI installs it;

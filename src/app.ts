@@ -3,6 +3,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import cloudViews from './plugins/cloud-views.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
+import layerMounts from './plugins/layer-mounts.js';
 import services from './plugins/services.js';
 import credentials from './plugins/credentials.js';
 import awsDialect, { awsFrameworkError } from './routes/aws/index.js';
@@ -12,6 +13,7 @@ import consoleRoutes, { CONSOLE_PREFIX } from './routes/console/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import optRoutes from './routes/opt.js';
 import ossDialect, { isOssRequest, ossFrameworkError } from './routes/oss/index.js';
 import adminRoutes from './routes/admin.js';
 import metrics from './plugins/metrics.js';
@@ -68,11 +70,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(services, { config });
   await app.register(cloudViews);
   await app.register(credentials);
+  await app.register(layerMounts);
   await app.register(healthRoutes);
   await app.register(adminRoutes);
   await app.register(resetRoutes);
   await app.register(contentRoutes);
   await app.register(docsRoutes);
+  await app.register(optRoutes);
   await app.register(consoleRoutes, { prefix: CONSOLE_PREFIX });
   // The object endpoint shares the port: its routes match OSS requests only, whatever their path (first, so that
   // it also answers the OSS requests refused below the router).

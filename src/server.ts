@@ -1,9 +1,8 @@
 /**
  * Process entry: `npm start`, `npx strata`, `node dist/server.js`. Configuration comes from STRATA_* variables
- * and the matching --flags; `--help` lists them all.
+ * and the matching --flags; `--help` lists them all. `strata opt …` unpacks a merged /opt instead (cli/opt.ts).
  */
 import { readFileSync } from 'node:fs';
-import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
 import { SeedError } from './seed.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
@@ -12,7 +11,8 @@ function usage(): string {
   return [
     'strata: a local emulator of the AWS Lambda and Alibaba Cloud Function Compute layer APIs',
     '',
-    'Usage: strata [--flag value]...',
+    'Usage: strata [--flag value]...                       Serves the layer APIs',
+    '       strata opt --arn ARN... --into DIR [--url URL]  Unpacks the merged /opt of a function\'s layers (strata opt --help)',
     '',
     'Every setting is a flag or the environment variable named below it; flags win over the environment.',
     '',
@@ -30,6 +30,12 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The app's modules load only to serve: `strata opt --url` and --help start without them.
+  if (argv[0] === 'opt') {
+    const { runOpt } = await import('./cli/opt.js');
+    process.exitCode = await runOpt(argv.slice(1));
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(usage());
   if (argv.includes('--version')) return void process.stdout.write(`${version()}\n`);
   let config;
@@ -43,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   console.log(`strata: starting with\n  ${describeConfig(config).join('\n  ')}`);
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config);
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

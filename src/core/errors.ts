@@ -176,6 +176,54 @@ export class StorageFull extends DomainError {
   }
 }
 
+/** A merged /opt names more layers than the cloud lets a function use. */
+export class TooManyLayers extends DomainError {
+  readonly code = 'TooManyLayers';
+  constructor(readonly count: number, readonly limit: number) {
+    super(`${count} layers named; a function can use at most ${limit}`);
+  }
+}
+
+/** The layers of a merged /opt unzip to more than the cloud lets a function's layers take. */
+export class LayersTooLarge extends DomainError {
+  readonly code = 'LayersTooLarge';
+  constructor(readonly size: number, readonly limit: number) {
+    super(`the layers unzip to ${size} bytes, more than ${limit}`);
+  }
+}
+
+/** A layer version named for a merged /opt does not exist (never published, or deleted). */
+export class MissingLayerVersion extends DomainError {
+  readonly code = 'MissingLayerVersion';
+  constructor(readonly ref: LayerRef, readonly version: number) {
+    super(`layer ${ref.name} version ${version} does not exist`);
+  }
+}
+
+/** Two versions of one layer named for the same merged /opt. */
+export class SameLayerTwice extends DomainError {
+  readonly code = 'SameLayerTwice';
+  constructor(readonly ref: LayerRef, readonly first: number, readonly second: number) {
+    super(`versions ${first} and ${second} of layer ${ref.name} named together`);
+  }
+}
+
+/** A layer named for a merged /opt lives in another region than the first one (a function's region). */
+export class LayerInOtherRegion extends DomainError {
+  readonly code = 'LayerInOtherRegion';
+  constructor(readonly region: string, readonly ref: LayerRef, readonly version: number) {
+    super(`layer ${ref.name} is in ${ref.region}, not ${region}`);
+  }
+}
+
+/** A layer version does not list the runtime the merged /opt is for, and the cloud requires it to. */
+export class RuntimeNotSupported extends DomainError {
+  readonly code = 'RuntimeNotSupported';
+  constructor(readonly runtime: string, readonly ref: LayerRef, readonly version: number) {
+    super(`layer ${ref.name} version ${version} does not support runtime ${runtime}`);
+  }
+}
+
 /** The error as StorageFull when it means the disk is full (ENOSPC, a quota, SQLITE_FULL), else as it is. */
 export function asStorageFull(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
@@ -207,6 +255,12 @@ export type AnyDomainError =
   | BlobStoreUnavailable
   | MetadataStoreUnavailable
   | RequestTimedOut
-  | StorageFull;
+  | StorageFull
+  | TooManyLayers
+  | LayersTooLarge
+  | MissingLayerVersion
+  | SameLayerTwice
+  | LayerInOtherRegion
+  | RuntimeNotSupported;
 
 export type DomainErrorCode = AnyDomainError['code'];

@@ -240,6 +240,19 @@ export class LayerService {
     return this.blobs.open(blobKey);
   }
 
+  /**
+   * The blob as a local file for random access: in place when the store keeps it on this disk, else copied into
+   * staging (removed by `release`). Undefined when there is no such blob.
+   */
+  async localContent(blobKey: string, maxBytes: number): Promise<{ path: string; release(): Promise<void> } | undefined> {
+    const direct = await this.blobs.localPath?.(blobKey);
+    if (direct !== undefined) return { path: direct, release: async () => undefined };
+    const blob = await this.blobs.open(blobKey);
+    if (!blob) return undefined;
+    const staged = await stageStream(blob.stream, this.staging, maxBytes);
+    return { path: staged.path, release: () => staged.discard() };
+  }
+
   private async missing(ref: LayerRef, version: number): Promise<LayerNotFound | LayerVersionNotFound> {
     return (await this.repo.layerExists(ref)) ? new LayerVersionNotFound(ref, version) : new LayerNotFound(ref, version);
   }

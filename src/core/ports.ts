@@ -72,6 +72,11 @@ export interface BlobStore {
   readonly adoptMovesFile: boolean;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /**
+   * The blob as a local file that can be read in place (random access, as a zip reader needs), when the store keeps
+   * blobs on this machine's disk; undefined otherwise, or when there is no such blob.
+   */
+  localPath?(key: string): Promise<string | undefined>;
   /** Removes a blob; removing a missing blob is not an error. */
   delete(key: string): Promise<void>;
   /**

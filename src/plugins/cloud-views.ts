@@ -1,10 +1,11 @@
 /**
- * What each dialect tells Strata's own surfaces (the console) about its cloud: how the cloud shows a layer version,
- * which checks it applies to a publish or a grant, its limits and value sets. Each dialect registers its view when it
+ * What each dialect tells Strata's own surfaces (the console, merged /opt trees) about its cloud: how the cloud shows a
+ * layer version, which checks it applies to a publish, a grant or a function's layers, its limits and value sets. Each dialect registers its view when it
  * is registered, so the console shows exactly what the dialect serves without importing a dialect.
  */
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { LayerVersionId, MountRules } from '../core/layer-mount.js';
 import type { Cloud, Grant, LayerRef, LayerVersion, LayerVersionMeta } from '../core/model.js';
 
 /** One read operation's response, as one API version of the cloud shapes it. */
@@ -12,6 +13,26 @@ export interface CloudResponse {
   api: string;
   operation: string;
   body: unknown;
+}
+
+/** A refusal as the cloud sends it: HTTP status, headers, JSON body, and its code and message for a terminal. */
+export interface WireRefusal {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  code: string;
+  message: string;
+}
+
+/** How the cloud reads the layer version ARNs of a function, checks and stacks its layers, and words a refusal. */
+export interface MountView {
+  /** Whether the string is meant as one of this cloud's layer version ARNs, valid or not (its prefix). */
+  claims(arn: string): boolean;
+  /** The layer version a claimed ARN names; throws (a dialect or domain error) when it names none. */
+  parse(arn: string): LayerVersionId;
+  rules: MountRules;
+  /** Any error thrown while mounting, as the cloud answers it (unexpected ones as its internal error). */
+  refusal(err: unknown): WireRefusal;
 }
 
 export interface CloudView {
@@ -38,6 +59,8 @@ export interface CloudView {
   grantProblem?(ref: LayerRef, version: number, grant: Grant): string | undefined;
   /** For `access: 'policy'`: throws (a domain error) when the grants would make a policy the cloud refuses. */
   checkGrants?(ref: LayerRef, version: number, grants: Grant[]): void;
+  /** A function's layers, for a merged /opt (plugins/layer-mounts.ts). */
+  mount: MountView;
 }
 
 export class CloudViews {

@@ -55,9 +55,9 @@ describe('OpenAPI contract', () => {
     );
     expect([...documented].sort()).toEqual([...served].sort());
     // 9 AWS routes (8 paths; GET /layers serves two operations), 7 per FC API version and tempBucketToken
-    // (2016-08-15), 6 of Strata's own (health, content, openapi, reset, metrics, admin/credentials), 12 of the
+    // (2016-08-15), 7 of Strata's own (health, content, openapi, reset, metrics, admin/credentials, opt), 12 of the
     // console (3 for its page, 9 for its API).
-    expect(documented.size).toBe(8 + 3 * 7 + 1 + 6 + 12);
+    expect(documented.size).toBe(8 + 3 * 7 + 1 + 7 + 12);
     expect(t.app.routeTable.filter((r) => r.endsWith(' /*')).sort()).toEqual(
       ['DELETE /*', 'GET /*', 'HEAD /*', 'OPTIONS /*', 'PATCH /*', 'POST /*', 'PUT /*'],
     );

@@ -32,6 +32,28 @@ export function makeZip(files: Record<string, string | Buffer>, opts: MakeZipOpt
   return finish(zip, opts.zip64 ?? false);
 }
 
+export interface TreeZipEntry {
+  /** Names ending in '/' are directories. */
+  name: string;
+  /** A file's content. */
+  data?: string | Buffer;
+  /** Permission bits (default 0o644 for files, 0o755 for directories). */
+  mode?: number;
+  /** Makes the entry a symbolic link to this target (Info-ZIP: S_IFLNK in the mode, the target as the data). */
+  symlink?: string;
+}
+
+/** A zip with Unix modes and symbolic links, as `zip -y` and the AWS CLI write them, entries in the order given. */
+export function makeTreeZip(entries: TreeZipEntry[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const e of entries) {
+    if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { mtime: MTIME, mode: 0o040000 | (e.mode ?? 0o755) });
+    else if (e.symlink !== undefined) zip.addBuffer(Buffer.from(e.symlink), e.name, { mtime: MTIME, mode: 0o120000 | (e.mode ?? 0o777), compress: false });
+    else zip.addBuffer(typeof e.data === 'string' ? Buffer.from(e.data) : e.data ?? Buffer.alloc(0), e.name, { mtime: MTIME, mode: 0o100000 | (e.mode ?? 0o644) });
+  }
+  return finish(zip, false);
+}
+
 /** A valid zip with no entries: only the 22-byte end-of-central-directory record. */
 export function emptyZip(): Promise<Buffer> {
   return finish(new yazl.ZipFile(), false);

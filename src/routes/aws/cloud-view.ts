@@ -4,6 +4,7 @@ import type { LayerService } from '../../core/layer-service.js';
 import type { CloudView } from '../../plugins/cloud-views.js';
 import { contentUrl } from '../content.js';
 import { AwsError } from './errors.js';
+import { awsMountView } from './mount.js';
 import { checkPolicySize, policyDocument } from './policy.js';
 import { ARCHITECTURES, PUBLISH_RUNTIMES_PRINTED } from './runtimes.js';
 import { layerVersionOut } from './serialize.js';
@@ -55,6 +56,7 @@ export function awsCloudView(config: Config, layers: LayerService): CloudView {
       query: {},
     } satisfies RawInput)),
     checkGrants: (ref, version, grants) => checkPolicySize(grants, ref, version),
+    mount: awsMountView(config),
   };
 }
 

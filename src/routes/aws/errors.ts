@@ -160,6 +160,21 @@ export const MESSAGES = {
   bodyTooSlow: (idle: number, rate: number) =>
     `The request body was not received in time: it paused for over ${idle} seconds or arrived at under ${rate} bytes per second.`,
   internal: 'An internal error occurred in Strata. See its log for details.',
+  // A function's layers, as CreateFunction and UpdateFunctionConfiguration check them; Strata's merged /opt applies
+  // the same checks (routes/opt.ts). AWS-validated in LocalStack's provider (`_validate_layers`), word for word:
+  tooManyLayers: (limit: number) => `Cannot reference more than ${limit} layers.`,
+  sameLayerTwice: (first: string, second: string) =>
+    `Two different versions of the same layer are not allowed to be referenced in the same function. ${first} and ${second} are versions of the same layer.`,
+  layersInOtherRegion: (region: string) =>
+    `Layers are not in the same region as the function. Layers are expected to be in region ${region}.`,
+  // Reported by users of UpdateFunctionConfiguration (bento-video/bento#1, brandonlim-hs/wkhtmltopdf-aws-lambda-layer#4).
+  layersTooLarge: (limit: number) => `Layers consume more than the available size of ${limit} bytes`,
+  // LocalStack's recording of a layer version ARN without its version, at 'layers'.
+  layerArnInvalid: (arn: string) =>
+    `1 validation error detected: Value '[${arn}]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: ` +
+    '[Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must ' +
+    'satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|' +
+    '(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), Member must not be null]',
 };
 
 export interface ErrorContext {
@@ -199,6 +214,17 @@ export const DOMAIN_TO_AWS: { [C in DomainErrorCode]: (err: Extract<AnyDomainErr
   MetadataStoreUnavailable: (err) => new ServiceException(MESSAGES.metadataStoreDown(err.detail)),
   StorageFull: () => new CodeStorageExceededException(MESSAGES.storageFull),
   RequestTimedOut: (err) => new RequestTimeoutException(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
+  TooManyLayers: (err) => new InvalidParameterValueException(MESSAGES.tooManyLayers(err.limit)),
+  LayersTooLarge: (err) => new InvalidParameterValueException(MESSAGES.layersTooLarge(err.limit)),
+  MissingLayerVersion: (err) => new InvalidParameterValueException(MESSAGES.versionDoesNotExist(layerVersionArn(err.ref, err.version))),
+  SameLayerTwice: (err) =>
+    new InvalidParameterValueException(
+      MESSAGES.sameLayerTwice(layerVersionArn(err.ref, err.first), layerVersionArn(err.ref, err.second)),
+    ),
+  LayerInOtherRegion: (err) => new InvalidParameterValueException(MESSAGES.layersInOtherRegion(err.region)),
+  // Lambda does not check a layer's CompatibleRuntimes (API_PublishLayerVersion: "Used for filtering with ListLayers
+  // and ListLayerVersions"), so AWS's mount rules never raise this (routes/aws/mount.ts); the table must be total.
+  RuntimeNotSupported: (err) => new InvalidParameterValueException(err.message),
 };
 
 function notFound(ctx: ErrorContext, ref: LayerRef, version: number | undefined): ResourceNotFoundException {

@@ -59,6 +59,13 @@ const DOMAIN_WORDS: { [C in DomainErrorCode]: Worded<Extract<AnyDomainError, { c
     message: `The upload stalled: it paused for over ${e.idleSeconds} seconds or arrived at under ${e.minBytesPerSecond} bytes per second.`,
   }),
   StorageFull: () => ({ status: 507, message: "Strata's disk is full: delete layer versions or free disk space, then try again." }),
+  // A function's layers (GET /_strata/opt); the console merges none, but the table is total.
+  TooManyLayers: (e) => ({ status: 400, message: `A function can use at most ${e.limit} layers; ${e.count} are named.` }),
+  LayersTooLarge: (e) => ({ status: 400, message: `Together the layers unzip to ${bytesText(e.size)}, more than ${bytesText(e.limit)}.` }),
+  MissingLayerVersion: (e) => ({ status: 404, message: `Layer ${e.ref.name} has no version ${e.version} (was it deleted?).` }),
+  SameLayerTwice: (e) => ({ status: 400, message: `Versions ${e.first} and ${e.second} of layer ${e.ref.name} cannot be used together.` }),
+  LayerInOtherRegion: (e) => ({ status: 400, message: `Layer ${e.ref.name} is in region ${e.ref.region}, not ${e.region} as the others.` }),
+  RuntimeNotSupported: (e) => ({ status: 400, message: `Layer ${e.ref.name} version ${e.version} does not list the runtime ${e.runtime}.` }),
 };
 
 export function fromDomain(err: AnyDomainError): ConsoleError {

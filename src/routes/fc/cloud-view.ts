@@ -5,6 +5,7 @@ import type { CloudView } from '../../plugins/cloud-views.js';
 import { contentUrl } from '../content.js';
 import { FC_API_VERSIONS } from './api-versions.js';
 import { FcError } from './errors.js';
+import { fcMountView } from './mount.js';
 import { FC_RUNTIMES } from './runtimes.js';
 import { LayerParams, parseCreateBody, parseInput } from './schemas.js';
 import { layerOut } from './serialize.js';
@@ -34,5 +35,6 @@ export function fcCloudView(config: Config, layers: LayerService): CloudView {
         throw err;
       }
     },
+    mount: fcMountView(config),
   };
 }

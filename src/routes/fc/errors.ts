@@ -9,6 +9,7 @@
  */
 import type { AnyDomainError, DomainError, DomainErrorCode } from '../../core/errors.js';
 import { isFc3, type FcApiVersion, type FcOperation } from './api-versions.js';
+import { layerVersionArn } from './arn.js';
 
 export abstract class FcError extends Error {
   abstract readonly status: number;
@@ -138,6 +139,13 @@ export const MESSAGES = {
   skewed: (date: string, now: string, minutes: number) =>
     `the request time '${date}' differs from the server time '${now}' by more than ${minutes} minutes`,
   otherAccount: (arn: string) => `you are not allowed to access the private layer version '${arn}'`,
+  // A merged /opt (routes/opt.ts). Recorded for a function's configuration (docs/specs/fc-layers.md §3.2, the layer
+  // FAQ): "runtime: custom is not supported by layer:acs:fc:cn-hangzhou:official:layers/Java21/versions/1".
+  runtimeNotSupported: (runtime: string, arn: string) => `runtime: ${runtime} is not supported by layer:${arn}`,
+  // Strata's texts: FC documents the limit of five layers (configure-custom-layers-for-a-function), not its error.
+  tooManyLayers: (count: number, limit: number) => `a function can use at most ${limit} layers, and ${count} are given`,
+  layersTooLarge: (size: number, limit: number) =>
+    `the layers unzip to ${size} bytes, more than Strata's limit of ${limit} bytes (STRATA_FC_MAX_UNZIPPED_BYTES)`,
 };
 
 export interface ErrorContext {
@@ -176,6 +184,13 @@ export const DOMAIN_TO_FC: {
   MetadataStoreUnavailable: () => new InternalServerError(MESSAGES.internal),
   StorageFull: () => new LimitExceededError(MESSAGES.storageFull),
   RequestTimedOut: (err) => new RequestTimeout(MESSAGES.bodyTooSlow(err.idleSeconds, err.minBytesPerSecond)),
+  TooManyLayers: (err) => new LimitExceededError(MESSAGES.tooManyLayers(err.count, err.limit)),
+  LayersTooLarge: (err) => new InvalidArgument(MESSAGES.layersTooLarge(err.size, err.limit)),
+  MissingLayerVersion: (err) => new LayerVersionNotFound(MESSAGES.versionNotFound(err.ref.name, err.version)),
+  RuntimeNotSupported: (err) => new InvalidArgument(MESSAGES.runtimeNotSupported(err.runtime, layerVersionArn(err.ref, err.version))),
+  // FC documents neither rule, so its mount rules apply neither (routes/fc/mount.ts); the table must be total.
+  SameLayerTwice: (err) => new InvalidArgument(err.message),
+  LayerInOtherRegion: (err) => new InvalidArgument(err.message),
 };
 
 export function fromDomain(err: DomainError, ctx: ErrorContext): FcError {

@@ -43,6 +43,18 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async localPath(key: string): Promise<string | undefined> {
+    if (!KEY.test(key)) return undefined;
+    const path = this.pathOf(key);
+    try {
+      await stat(path);
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     if (KEY.test(key)) await rm(this.pathOf(key), { force: true });
   }

@@ -4,9 +4,16 @@
  * volumes and health checks line up, and the image starts Strata the way the README documents.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { runOpt } from '../../../src/cli/opt.js';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
+import { startStrata } from '../../../src/index.js';
+import { treeOf } from '../../helpers/zip-read.js';
+import { makeZip } from '../../helpers/zips.js';
 
 interface Service {
   profiles?: string[];
@@ -31,7 +38,7 @@ describe('docker-compose.yml', () => {
   const { strata, minio } = compose.services;
 
   it('compose: runs Strata and a MinIO of a pinned release; the other services only under their profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'postgres', 'strata', 'strata-a', 'strata-b', 'team']);
+    expect(Object.keys(compose.services).sort()).toEqual(['function', 'minio', 'opt', 'postgres', 'strata', 'strata-a', 'strata-b', 'team']);
     const byDefault = Object.entries(compose.services).filter(([, s]) => s.profiles === undefined).map(([name]) => name);
     expect(byDefault.sort()).toEqual(['minio', 'strata']);
     expect(minio!.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
@@ -66,10 +73,68 @@ describe('docker-compose.yml', () => {
     expect(strata!.ports).toEqual(['4588:4588']);
     expect(strata!.volumes).toEqual(['strata-data:/data']);
     expect(minio!.volumes).toEqual(['minio-data:/data']);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'postgres-data', 'strata-a-data', 'strata-b-data', 'strata-data']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'opt', 'postgres-data', 'strata-a-data', 'strata-b-data', 'strata-data']);
     expect(strata!.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
     expect(minio!.healthcheck!.test).toEqual(['CMD', 'mc', 'ready', 'local']);
     expect(strata!.healthcheck!.test.join(' ')).toContain('/_strata/health');
+  });
+});
+
+describe('docker-compose.yml, profile opt', () => {
+  const { opt, function: fn, strata } = compose.services;
+  const flag = (name: string) => opt!.command![opt!.command!.indexOf(name) + 1];
+
+  it("compose opt: a one-shot `strata opt` in Strata's own image fills the opt volume once Strata is healthy", () => {
+    expect(opt!.profiles).toEqual(['opt']);
+    expect([opt!.build, opt!.image]).toEqual([strata!.build, strata!.image]);
+    // The image's entry point, as its CMD runs it (tested below), with the opt subcommand.
+    expect(opt!.command!.slice(0, 3)).toEqual(['node', 'dist/server.js', 'opt']);
+    expect(JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!)).toEqual(['node', 'dist/server.js']);
+    // Strata by its service name, on the port it serves.
+    expect(flag('--url')).toBe(`http://strata:${strata!.environment!.STRATA_PORT}`);
+    expect(flag('--arn')).toBe('${STRATA_OPT_ARNS:-}');
+    expect(opt!.command).toContain('--replace');
+    expect(opt!.volumes).toEqual([`opt:${flag('--into')}`]);
+    expect(opt!.depends_on).toEqual({ strata: { condition: 'service_healthy' } });
+    // A fresh volume takes the owner of the folder it is mounted on: the image makes that folder the node user's.
+    expect(dockerfile).toMatch(new RegExp(`^RUN mkdir -p /data ${flag('--into')} && chown node:node /data ${flag('--into')}$`, 'm'));
+  });
+
+  it('compose opt: the function container mounts that volume at /opt, read-only, once opt has completed', () => {
+    expect(fn!.profiles).toEqual(['opt']);
+    expect(fn!.image).toMatch(/^public\.ecr\.aws\/lambda\/python:3\.\d+$/);
+    expect(fn!.volumes).toEqual(['opt:/opt:ro', './examples/opt-function:/var/task:ro']);
+    expect(fn!.depends_on).toEqual({ opt: { condition: 'service_completed_successfully' } });
+    // The base image's handler setting names examples/opt-function/app.py's handler.
+    expect(fn!.command).toEqual(['app.handler']);
+    expect(readFileSync('examples/opt-function/app.py', 'utf8')).toMatch(/^def handler\(event, context\):$/m);
+    expect(fn!.ports).toEqual(['9100:8080']);
+  });
+
+  it("compose opt: the opt service's command, run as written against a live Strata, fills its folder", async () => {
+    const strataApp = await startStrata();
+    const into = await mkdtemp(join(tmpdir(), 'strata-compose-opt-'));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const arns: string[] = [];
+      for (const [name, files] of [['base', { 'python/a.py': 'a', 'python/x.py': 'base' }], ['over', { 'python/x.py': 'over' }]] as const) {
+        const res = await fetch(`${strataApp.url}/2018-10-31/layers/${name}/versions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ Content: { ZipFile: (await makeZip(files)).toString('base64') } }),
+        });
+        arns.push(((await res.json()) as { LayerVersionArn: string }).LayerVersionArn);
+      }
+      // As compose runs it: STRATA_OPT_ARNS interpolated, the service name and volume mapped to this machine.
+      const args = opt!.command!.slice(3).map((a) =>
+        a === '${STRATA_OPT_ARNS:-}' ? arns.join(',') : a === 'http://strata:4588' ? strataApp.url : a === flag('--into') ? into : a);
+      expect(await runOpt(args, {})).toBe(0);
+      expect(await treeOf(into)).toEqual({ python: 'd 755', 'python/a.py': 'f 664 a', 'python/x.py': 'f 664 over' });
+    } finally {
+      log.mockRestore();
+      await strataApp.stop();
+      await rm(into, { recursive: true, force: true });
+    }
   });
 });
 

@@ -57,6 +57,25 @@ describe('AWS errors', () => {
       Type: 'User',
       message: "Your Amazon Web Services account has exceeded its maximum total code size. (Strata's data directory has no space left: delete layer versions or free disk space.)",
     }],
+    // A function's layers (a merged /opt), as CreateFunction words them.
+    [new domain.TooManyLayers(6, 5), 400, 'InvalidParameterValueException', { Type: 'User', message: 'Cannot reference more than 5 layers.' }],
+    [new domain.LayersTooLarge(262144001, 262144000), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'Layers consume more than the available size of 262144000 bytes',
+    }],
+    [new domain.MissingLayerVersion(ref, 3), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'Layer version arn:aws:lambda:us-east-1:111111111111:layer:lib:3 does not exist.',
+    }],
+    [new domain.SameLayerTwice(ref, 1, 2), 400, 'InvalidParameterValueException', {
+      Type: 'User',
+      message: 'Two different versions of the same layer are not allowed to be referenced in the same function. ' +
+        'arn:aws:lambda:us-east-1:111111111111:layer:lib:1 and arn:aws:lambda:us-east-1:111111111111:layer:lib:2 are versions of the same layer.',
+    }],
+    [new domain.LayerInOtherRegion('eu-west-1', ref, 1), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'Layers are not in the same region as the function. Layers are expected to be in region eu-west-1.',
+    }],
+    [new domain.RuntimeNotSupported('nodejs20.x', ref, 1), 400, 'InvalidParameterValueException', {
+      Type: 'User', message: 'layer lib version 1 does not support runtime nodejs20.x',
+    }],
   ];
 
   it('errors: every domain error maps to its AWS status, code and body', () => {

@@ -32,6 +32,15 @@ describe('FC errors', () => {
     [new domain.MetadataStoreUnavailable('down'), 500, 'InternalServerError', 'an internal error has occurred. Please retry.'],
     [new domain.RequestTimedOut(20, 500), 408, 'RequestTimeout', 'the request body was not received in time: it paused for over 20 seconds or arrived at under 500 bytes per second'],
     [new domain.StorageFull('ENOSPC'), 400, 'LimitExceededError', "the code storage limit is exceeded: Strata's data directory has no space left (delete layer versions or free disk space)"],
+    // A function's layers (a merged /opt).
+    [new domain.TooManyLayers(6, 5), 400, 'LimitExceededError', 'a function can use at most 5 layers, and 6 are given'],
+    [new domain.LayersTooLarge(2000, 1000), 400, 'InvalidArgument',
+      "the layers unzip to 2000 bytes, more than Strata's limit of 1000 bytes (STRATA_FC_MAX_UNZIPPED_BYTES)"],
+    [new domain.MissingLayerVersion(ref, 3), 404, 'LayerVersionNotFound', "layer 'lib' version '3' does not exist"],
+    [new domain.RuntimeNotSupported('python3.10', ref, 2), 400, 'InvalidArgument',
+      'runtime: python3.10 is not supported by layer:acs:fc:cn-hangzhou:1234567890123456:layers/lib/versions/2'],
+    [new domain.SameLayerTwice(ref, 1, 2), 400, 'InvalidArgument', 'versions 1 and 2 of layer lib named together'],
+    [new domain.LayerInOtherRegion('cn-beijing', ref, 1), 400, 'InvalidArgument', 'layer lib is in cn-hangzhou, not cn-beijing'],
   ];
 
   it('errors: every domain error maps to its FC status, code and message', () => {
