@@ -7,7 +7,9 @@
  *
  * ECs are given only where a real response was seen: NoSuchKey 0026-00000001 and NoSuchBucket 0015-00000101
  * (captured responses, e.g. developer.aliyun.com/ask/597026), SecurityTokenExpired 0002-00000007
- * (github.com/jxxghp/MoviePilot/issues/6295), InvalidSecurityToken 0002-00000006 (github.com/matrixorigin/matrixone/
+ * (github.com/jxxghp/MoviePilot/issues/6295; developer.aliyun.com/ask/553273), RequestTimeTooSkewed 0002-00000504 (a
+ * response captured in github.com/huhx/flutter_oss_aliyun/issues/63; help.aliyun.com/zh/oss/user-guide/0002-00000504
+ * describes it for a header-signed request whose Date is off), InvalidSecurityToken 0002-00000006 (github.com/matrixorigin/matrixone/
  * issues/12445), SignatureDoesNotMatch 0002-00000040 (the response OSS's signature troubleshooting page shows,
  * alibabacloud.com/help/en/oss/developer-reference/faq-24).
  */
@@ -53,6 +55,7 @@ export class InvalidSecurityToken extends OssError {
 }
 export class RequestTimeTooSkewed extends OssError {
   readonly status = 403;
+  override readonly ec = '0002-00000504';
 }
 export class SecurityTokenExpired extends OssError {
   readonly status = 403;
@@ -120,13 +123,17 @@ export const MESSAGES = {
   skewed: 'The difference between the request time and the current time is too large.',
   // AccessDenied for a request without Date or x-oss-date (mozilla/sccache#1024, aliyun-oss-ruby-sdk#85).
   noDate: 'OSS authentication requires a valid Date.',
+  // AccessDenied for a signed URL past its Expires, with Expires and ServerTime (github.com/johnlui/AliyunOSS/issues/20).
   requestExpired: 'Request has expired.',
+  // AccessDenied for another account's bucket (github.com/AliyunContainerService/velero-plugin/issues/3).
   otherBucket: 'The bucket you access does not belong to you.',
+  // AccessDenied for an object a caller may not reach (github.com/aliyun/aliyun-oss-android-sdk/issues/280).
   noRight: 'You have no right to access this object because of bucket acl.',
   badAuthorization: (detail: string) => `Authorization header is invalid: ${detail}`,
   invalidBucketName: 'The specified bucket is not valid.',
   invalidObjectName: (detail: string) => `The specified object is not valid: ${detail}.`,
-  invalidDigest: 'The Content-MD5 you specified is not valid.',
+  // InvalidDigest as OSS sent it (server AliyunOSS, github.com/aliyun-UED/aliyun-sdk-js/issues/148).
+  invalidDigest: 'The Content-MD5 you specified was invalid.',
   entityTooLarge: 'Your proposed upload exceeds the maximum allowed size.',
   incompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
   fileAlreadyExists: 'The object you specified already exists and can not be overwritten.',
