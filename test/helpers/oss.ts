@@ -8,6 +8,7 @@
  * with ali-oss's own V1 signer (signUtils), independent of Strata's verifier.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -47,6 +48,11 @@ const AliOssClient = require('ali-oss') as new (options: Record<string, unknown>
 const SIGN_UTILS = require('ali-oss/lib/common/signUtils') as {
   buildCanonicalString(method: string, resource: string, request: { headers: Record<string, string>; parameters?: unknown }, expires?: string): string;
   computeSignature(secret: string, canonicalString: string): string;
+  authorizationV4(
+    accessKeyId: string, secret: string, region: string, method: string,
+    request: { headers: Record<string, string>; queries?: Record<string, string | null> }, bucket: string, object: string,
+    additionalHeaders?: string[],
+  ): string;
 };
 
 export const OSS_ACCESS_KEY_ID = 'testAccessKeyId';
@@ -98,6 +104,8 @@ export interface OssRawOptions {
   resource?: string;
   accessKeyId?: string;
   accessKeySecret?: string;
+  /** The x-oss-date signed and sent (default now); null sends no date at all. */
+  date?: Date | null;
 }
 
 /**
@@ -107,7 +115,7 @@ export interface OssRawOptions {
 export function ossRaw(url: string, path: string, method: string, opts: OssRawOptions = {}): Promise<RawResponse> {
   const accessKeyId = opts.accessKeyId ?? OSS_ACCESS_KEY_ID;
   const signed: Record<string, string> = {
-    'x-oss-date': new Date().toUTCString(),
+    ...(opts.date !== null && { 'x-oss-date': (opts.date ?? new Date()).toUTCString() }),
     ...(opts.token && { 'x-oss-security-token': opts.token }),
   };
   const q = path.indexOf('?');
@@ -122,6 +130,21 @@ export function ossRaw(url: string, path: string, method: string, opts: OssRawOp
     ...opts.headers,
   };
   return sendRaw(url, path, method, headers, opts.body);
+}
+
+/**
+ * OSS4-HMAC-SHA256 headers for a path-style request by hand, signed by ali-oss's own V4 signer: with `payloadSha256`
+ * the body's SHA-256 goes into x-oss-content-sha256 (which no SDK sends: they all send UNSIGNED-PAYLOAD).
+ */
+export function ossV4Headers(
+  bucket: string, key: string, method: string,
+  opts: { accessKeyId: string; accessKeySecret: string; body?: Buffer; payloadSha256?: boolean; headers?: Record<string, string>; date?: Date },
+): Record<string, string> {
+  const now = (opts.date ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const payload = opts.payloadSha256 ? createHash('sha256').update(opts.body ?? Buffer.alloc(0)).digest('hex') : 'UNSIGNED-PAYLOAD';
+  const headers: Record<string, string> = { ...opts.headers, 'x-oss-date': now, 'x-oss-content-sha256': payload };
+  headers.authorization = SIGN_UTILS.authorizationV4(opts.accessKeyId, opts.accessKeySecret, 'cn-hangzhou', method, { headers, queries: {} }, bucket, key);
+  return headers;
 }
 
 // ---------------------------------------------------------------------------------------------------------
