@@ -1,141 +1,36 @@
 /**
- * `npm run bench`: measures a built Strata in its own process on this machine and prints a table.
- * Not a test: numbers depend on the machine. Layers are zips of random (incompressible) bytes, sent as raw
- * PublishLayerVersion requests with pre-encoded bodies so the client's own base64 work is not timed. The
- * `STRATA_AUTH=verify` column runs the filesystem backend with SigV4 verification on; the client signs each request
- * before its clock starts, so the difference is the server's verification (hashing the body as it streams, the HMACs).
+ * `npm run bench [-- --quick] [-- --no-peers] [-- --list-size=N] [-- --baseline=DIR]`: Strata (built, in its own
+ * process) side by side with the floor of the work (bench/floor-server.mjs) and the peers from PyPI (moto,
+ * ministack), then the ratios of the performance targets. A column runs Strata with STRATA_AUTH=verify (bench/sign.ts). `--baseline=DIR` adds the Strata built in DIR (a
+ * checkout of another commit, `npm run build` done there) as one more column, for before/after figures. Not a test: the figures depend on the machine, and on what else runs
+ * on it; the alternating rounds (bench/compare.ts) keep the ratios meaningful on a shared machine.
+ * Layers are zips of random (incompressible) bytes, in pre-encoded bodies.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import yazl from 'yazl';
-import { amzDate, canonicalRequest, signatureOf, stringToSign } from '../src/auth/sigv4.js';
+import { cpus } from 'node:os';
 import { measureCrc64Throughput } from '../src/codec/crc64.js';
 import { startMinio } from '../test/helpers/minio-server.js';
+import { awsPath, fcPath, MB } from './client.js';
+import { compare, type Plan, type Target } from './compare.js';
+import { measureListing } from './listing.js';
+import { NAMES, printFigures, printTable, printTargets } from './report.js';
+import { startFloor, startMinistack, startMoto, startStrata, type Server } from './servers.js';
+import { VERIFY_ENV, sigv4Headers } from './sign.js';
 
-const MB = 1_000_000;
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const baseline = args.find((a) => a.startsWith('--baseline='))?.split('=')[1];
+/** `--flags="--v8-flag ..."`: one more column, this build run with these node flags. */
+const flags = args.find((a) => a.startsWith('--flags='))?.slice('--flags='.length).split(' ').filter(Boolean);
+const listSize = Number(args.find((a) => a.startsWith('--list-size='))?.split('=')[1] ?? (quick ? 1_000 : 10_000));
+const plan: Plan = quick
+  ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5 }
+  : { rounds: 4, small: 25, medium: 5, large: 4, burst: 200, rssLayers: 20 };
+const log = (line: string) => console.error(`bench: ${line}`);
 
-async function zipOf(size: number): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(randomBytes(size), 'layer/data.bin', { compress: false });
-  zip.end();
-  const parts: Buffer[] = [];
-  for await (const chunk of zip.outputStream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
-function publishBody(zip: Buffer): Buffer {
-  return Buffer.from(JSON.stringify({ Content: { ZipFile: zip.toString('base64') }, CompatibleRuntimes: ['nodejs20.x'] }));
-}
-
-/** With STRATA_AUTH=verify, the bench signs as this key (SigV4, computed before the clock starts). */
-const BENCH_KEY = { id: 'AKIDBENCH', secret: 'bench-secret', account: '111122223333' };
-const VERIFY_ENV = { STRATA_AUTH: 'verify', STRATA_CREDENTIALS: `aws:${BENCH_KEY.id}:${BENCH_KEY.secret}:${BENCH_KEY.account}` };
-
-function sigv4For(port: number, path: string, body: Buffer): Record<string, string> {
-  const date = amzDate(Date.now());
-  const scope = `${date.slice(0, 8)}/us-east-1/lambda/aws4_request`;
-  const headers = { 'content-type': 'application/json', host: `127.0.0.1:${port}`, 'x-amz-date': date };
-  const parts = { method: 'POST', rawPath: path, rawQuery: '', headers: new Map(Object.entries(headers).map(([k, v]) => [k, [v]])) };
-  const signed = ['content-type', 'host', 'x-amz-date'];
-  const creq = canonicalRequest(parts, signed, createHash('sha256').update(body).digest('hex'));
-  const signature = signatureOf(BENCH_KEY.secret, scope, stringToSign(date, scope, creq));
-  return { 'x-amz-date': date, authorization: `AWS4-HMAC-SHA256 Credential=${BENCH_KEY.id}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}` };
-}
-
-let signing = false;
-
-function post(port: number, path: string, body: Buffer): Promise<{ status: number; ms: number }> {
-  const auth = signing ? sigv4For(port, path, body) : {};
-  const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function publishOk(port: number, layer: string, body: Buffer): Promise<number> {
-  const { status, ms } = await post(port, `/2018-10-31/layers/${layer}/versions`, body);
-  if (status !== 201) throw new Error(`publish answered ${status}`);
-  return ms;
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-
-function peakRssMiB(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024);
-}
-
-async function startServer(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, STRATA_DATA_DIR: dataDir, STRATA_PORT: String(port), STRATA_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/_strata/health`);
-      if (res.ok) return child;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('Strata did not start');
-}
-
-type Row = [measure: string, result: string];
-
-/** Publish latency, throughput and memory of one Strata process on one blob backend. */
-async function measureBackend(env: Record<string, string>): Promise<Row[]> {
-  const rows: Row[] = [];
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
-  const server = await startServer(dataDir, port, env);
-  try {
-    for (const [label, size, runs] of [['1 KB', 1_000, 50], ['5 MB', 5 * MB, 20], ['50 MB', 50 * MB, 8]] as const) {
-      const body = publishBody(await zipOf(size));
-      await publishOk(port, `warm-${size}`, body);
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(await publishOk(port, `lat-${size}`, body));
-      rows.push([`publish latency, ${label} layer (${runs} runs)`, `median ${quantile(times, 0.5).toFixed(1)} ms, p90 ${quantile(times, 0.9).toFixed(1)} ms`]);
-    }
-
-    const small = publishBody(await zipOf(1_000));
-    const total = 800;
-    let next = 0;
-    const start = performance.now();
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next++ < total) await publishOk(port, 'concurrent', small);
-    }));
-    rows.push([`publishes per second, 1 KB layers, 8 in flight (${total})`, `${(total / ((performance.now() - start) / 1000)).toFixed(0)} /s`]);
-
-    const big = publishBody(await zipOf(20 * MB));
-    for (let i = 0; i < 20; i++) await publishOk(port, `rss-${i}`, big);
-    rows.push(['server peak RSS after 20 layers of 20 MB', `${(await peakRssMiB(server.pid!)).toFixed(0)} MiB`]);
-  } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    await rm(dataDir, { recursive: true, force: true });
-  }
-  return rows;
-}
-
-function hashRows(): Row[] {
-  const rows: Row[] = [];
+function hashRows(): string[][] {
+  const rows: string[][] = [];
   const data = randomBytes(64 * 1024 * 1024);
   for (const chunk of [64 * 1024, 1024 * 1024]) {
     rows.push([`CRC-64/XZ throughput, ${chunk / 1024} KiB chunks`, `${measureCrc64Throughput(64 * 1024 * 1024, chunk).toFixed(0)} MB/s`]);
@@ -157,42 +52,87 @@ function minioBinary(): string | undefined {
   }
 }
 
-function printTable(title: string, header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\n${title}\n`);
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
-}
-
 async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-  const fs = await measureBackend({});
-  signing = true;
-  const verified = await measureBackend(VERIFY_ENV);
-  signing = false;
-  const bin = minioBinary();
-  let minio: Row[] | undefined;
-  if (bin) {
-    const server = await startMinio(bin);
+  const notRun = new Map<string, string>();
+  const stops: (() => Promise<void>)[] = [];
+  const targets: Target[] = [];
+  const columns: string[] = [];
+  const add = (t: Target) => {
+    targets.push(t);
+    columns.push(t.name);
+  };
+  const tryStart = async (name: string, start: () => Promise<Server>) => {
     try {
-      minio = await measureBackend({
-        STRATA_BLOB_BACKEND: 'minio', STRATA_MINIO_ENDPOINT: server.endpoint,
-        STRATA_MINIO_ACCESS_KEY: server.accessKey, STRATA_MINIO_SECRET_KEY: server.secretKey,
-      });
-    } finally {
-      await server.stop();
+      const server = await start();
+      stops.push(server.stop);
+      return server;
+    } catch (err) {
+      notRun.set(name, (err as Error).message);
+      columns.push(name);
+      log(`${name} not run: ${(err as Error).message}`);
+      return undefined;
     }
-  } else {
-    console.warn('bench: no MinIO server binary (scripts/minio.sh needs Go): the MinIO column is empty');
+  };
+  try {
+    const floor = await tryStart(NAMES.floor, startFloor);
+    if (floor) add({ name: NAMES.floor, server: floor, path: awsPath, dialect: 'aws' });
+    const strata = (await tryStart(NAMES.strata, () => startStrata(NAMES.strata)))!;
+    add({ name: NAMES.strata, server: strata, path: awsPath, dialect: 'aws' });
+    add({ name: NAMES.fc, server: strata, path: fcPath, dialect: 'fc', sharedProcess: true });
+    const verifying = await tryStart(NAMES.verify, () => startStrata(NAMES.verify, VERIFY_ENV));
+    if (verifying) add({ name: NAMES.verify, server: verifying, path: awsPath, dialect: 'aws', sign: sigv4Headers });
+    if (flags) {
+      const flagged = await tryStart(NAMES.flagged, () => startStrata(NAMES.flagged, {}, flags));
+      if (flagged) add({ name: NAMES.flagged, server: flagged, path: awsPath, dialect: 'aws' });
+    }
+    if (baseline) {
+      const base = await tryStart(NAMES.baseline, () => startStrata(NAMES.baseline, {}, [], baseline));
+      if (base) {
+        add({ name: NAMES.baseline, server: base, path: awsPath, dialect: 'aws' });
+        add({ name: NAMES.baselineFc, server: base, path: fcPath, dialect: 'fc', sharedProcess: true });
+      }
+    }
+    const bin = minioBinary();
+    if (bin) {
+      const minio = await startMinio(bin);
+      stops.push(minio.stop);
+      const s = await tryStart(NAMES.minio, () => startStrata(NAMES.minio, {
+        STRATA_BLOB_BACKEND: 'minio', STRATA_MINIO_ENDPOINT: minio.endpoint,
+        STRATA_MINIO_ACCESS_KEY: minio.accessKey, STRATA_MINIO_SECRET_KEY: minio.secretKey,
+      }));
+      if (s) add({ name: NAMES.minio, server: s, path: awsPath, dialect: 'aws' });
+    } else {
+      notRun.set(NAMES.minio, 'no MinIO server binary (scripts/minio.sh needs Go)');
+      columns.push(NAMES.minio);
+    }
+    if (!args.includes('--no-peers')) {
+      for (const [name, start] of [['moto', startMoto], ['ministack', startMinistack]] as const) {
+        const s = await tryStart(name, start);
+        if (s) add({ name: s.name, server: s, path: awsPath, dialect: 'aws' });
+      }
+    }
+    log(`comparing ${targets.map((t) => t.name).join(', ')} in ${plan.rounds} alternating rounds`);
+    const figures = await compare(targets, plan, log);
+    for (const stop of stops.splice(0).reverse()) await stop();
+
+    const listServer = await startStrata('Strata (listing)');
+    stops.push(listServer.stop);
+    const listing = await measureListing(listServer, listSize, quick ? 50 : 200, log);
+    await listServer.stop();
+    stops.length = 0;
+
+    const title = `Strata benchmark, node ${process.version}, ${cpus().length} CPUs${quick ? ' (quick)' : ''}`;
+    console.log(`\n${title}`);
+    printFigures(figures, columns, notRun);
+    printTable('Listing (Strata, filesystem backend)', ['measure', 'at 10', `at ${listSize}`], listing.map(([row, a, b]) => [row, a.toFixed(2), b.toFixed(2)]));
+    printTargets(figures, targets.filter((t) => t.name.startsWith('moto') || t.name.startsWith('ministack')).map((t) => t.name), listing);
+    printTable('Start-up: from the spawn to the first answer (ms)', ['server', 'ms'],
+      targets.filter((t) => !t.sharedProcess).map((t) => [t.name, t.server.startupMs.toFixed(0)]));
+    printTable('Hashing (one core)', ['measure', 'result'], hashRows());
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
-  printTable(
-    `Strata benchmark, node ${process.version}, ${cpus().length} CPUs`,
-    ['measure', 'filesystem backend', 'filesystem, STRATA_AUTH=verify', 'MinIO backend'],
-    fs.map(([measure, result], i) => [measure, result, verified[i]?.[1] ?? 'not run', minio?.[i]?.[1] ?? 'not run']),
-  );
-  printTable('Hashing (one core)', ['measure', 'result'], hashRows());
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Python clients that the README's examples use (boto3, the AWS CLI, the FC SDKs) into .cache/py,
-# a virtualenv of the project's own; reused when already there.
+# Installs the Python clients that the README's examples use (boto3, the AWS CLI, the FC SDKs), and moto (a peer
+# that `npm run bench` compares Strata with), into .cache/py, a virtualenv of the project's own; reused when there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.cache/py

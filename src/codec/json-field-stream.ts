@@ -73,6 +73,13 @@ export interface JsonFieldStreamOptions {
   onData: (path: readonly string[], text: string) => void;
   /** Match capture paths without regard to the case of keys (FC's backend reads `Code` as `code`). */
   ignoreKeyCase?: boolean;
+  /**
+   * The caller's onData throws on any text holding a character below U+0020 (a strict base64 decoder does):
+   * captured bytes are then not scanned for raw control characters up front. When onData throws, the bytes it
+   * was given are scanned, and a raw control character among them is reported as the JsonSyntaxError (same
+   * message and position) that the up-front scan would have thrown; otherwise onData's error propagates.
+   */
+  consumerRejectsControlCharacters?: boolean;
   /** Deepest nesting of arrays and objects accepted. Default 64 (request documents are shallow). */
   maxDepth?: number;
   /** Limit on the non-captured remainder of the document, in bytes. Default 1 MiB. */
@@ -149,6 +156,7 @@ export class JsonFieldStream {
 
   constructor(opts: JsonFieldStreamOptions) {
     this.#onData = opts.onData;
+    this.#lazyControlCheck = opts.consumerRejectsControlCharacters ?? false;
     const max = opts.maxRestBytes ?? 1024 * 1024;
     if (!(max >= 0)) throw new RangeError('maxRestBytes must be a non-negative number');
     this.#maxRestBytes = max;
@@ -171,6 +179,9 @@ export class JsonFieldStream {
 
   readonly #ignoreKeyCase: boolean;
   readonly #maxDepth: number;
+  readonly #lazyControlCheck: boolean;
+  /** Where the captured bytes of the current slice begin (what the next onData call is given starts there). */
+  #captureFrom = 0;
 
   #idOf(path: readonly string[]): string {
     return JSON.stringify(this.#ignoreKeyCase ? path.map((k) => k.toLowerCase()) : path);
@@ -231,16 +242,32 @@ export class JsonFieldStream {
     if (text.length > 0) this.#captureParts.push(text);
   }
 
-  #flushCapture(): void {
+  /** Hands the captured text of buf[#captureFrom, end) to onData. */
+  #flushCapture(buf: Buffer, end: number): void {
     const parts = this.#captureParts;
     if (parts.length === 0) return;
     const text = parts.length === 1 ? (parts[0] as string) : parts.join('');
     this.#captureParts = [];
-    this.#onData(this.#capturePath, text);
+    if (!this.#lazyControlCheck) {
+      this.#onData(this.#capturePath, text);
+      return;
+    }
+    try {
+      this.#onData(this.#capturePath, text);
+    } catch (err) {
+      this.#failOnControlByte(buf, this.#captureFrom, end);
+      throw err;
+    }
   }
 
   #fail(message: string, pos: number): never {
     throw new JsonSyntaxError(message, this.#base + pos);
+  }
+
+  /** Throws if buf[from, to) holds a raw control character. */
+  #failOnControlByte(buf: Buffer, from: number, to: number): void {
+    const bad = findControlByte(buf, from, to);
+    if (bad >= 0) this.#fail(`unescaped control character ${describeByte(buf[bad] as number)} in JSON string`, bad);
   }
 
   #unexpected(buf: Buffer, pos: number): never {
@@ -254,7 +281,7 @@ export class JsonFieldStream {
     let pos = 0;
     while (pos < len) {
       if (this.#state === S_CAPTURE) {
-        const close = this.#scanCapture(buf, pos);
+        const close = this.#lazyControlCheck ? this.#scanCaptureLazily(buf, pos) : this.#scanCapture(buf, pos);
         if (close < 0) {
           pos = len;
           break;
@@ -272,7 +299,7 @@ export class JsonFieldStream {
       }
     }
     if (this.#state === S_CAPTURE) {
-      this.#flushCapture();
+      this.#flushCapture(buf, len);
     } else {
       this.#appendRest(buf, restStart, len);
       if (this.#state === S_KEY_STRING) this.#keyParts.push(this.#keySliceTail(buf));
@@ -521,12 +548,28 @@ export class JsonFieldStream {
   }
 
   /**
+   * #scanCapture without the up-front control-character scan: a syntax error it finds further on (an invalid
+   * escape, say) is reported only if no raw control character comes before it, as with the up-front scan.
+   */
+  #scanCaptureLazily(buf: Buffer, pos: number): number {
+    try {
+      return this.#scanCapture(buf, pos);
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) {
+        this.#failOnControlByte(buf, this.#captureFrom, Math.min(buf.length, err.position - this.#base));
+      }
+      throw err;
+    }
+  }
+
+  /**
    * Scans captured string content from pos. Returns the position of the closing quote, or -1 if
    * the slice ends inside the string. Text goes to #captureParts (flushed to onData by the caller
    * at the end of the slice, or here when the string ends).
    */
   #scanCapture(buf: Buffer, pos: number): number {
     const len = buf.length;
+    this.#captureFrom = pos;
     // Next quote / backslash at or after pos (len when there is none in this slice).
     let quote = -1;
     let backslash = -1;
@@ -545,17 +588,13 @@ export class JsonFieldStream {
       }
       const stop = quote < backslash ? quote : backslash;
       if (stop > pos) {
-        const bad = findControlByte(buf, pos, stop);
-        if (bad >= 0) {
-          const b = buf[bad] as number;
-          this.#fail(`unescaped control character ${describeByte(b)} in JSON string`, bad);
-        }
+        if (!this.#lazyControlCheck) this.#failOnControlByte(buf, pos, stop);
         this.#emitBytes(buf, pos, stop);
       }
       if (stop === len) return -1;
       if (stop === quote) {
         this.#flushUtf8();
-        this.#flushCapture();
+        this.#flushCapture(buf, stop);
         return stop;
       }
       // A backslash. One-character escapes (e.g. the "\/" some encoders write for every '/') are

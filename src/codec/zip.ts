@@ -1,8 +1,8 @@
 /**
  * Inspection of an uploaded layer zip that is already spooled to disk.
  *
- * The archive is never extracted and never held in memory: yauzl reads it through a small block cache
- * over one file handle (3 × 1 MiB blocks), and entry data is inflated into a sink that only counts bytes
+ * The archive is never extracted and never held in memory (unless the caller has it there already): yauzl
+ * reads it through a small block cache over one file or ZipSource (3 × 1 MiB blocks), and entry data is inflated into a sink that only counts bytes
  * and computes the CRC-32 before discarding them.
  *
  * Two passes over the central directory, each stopping at the first problem:
@@ -10,7 +10,9 @@
  *      unsupported/encrypted entries, declared totals at or above the limit, and sizes that are
  *      impossible on their face (stored entry with compressed ≠ uncompressed; deflate ratio > 1032:1);
  *   2. deep (unless `deep: false`): per entry, compare the local file header to the central directory,
- *      then inflate the data, checking the actual size against the declared one and the CRC-32. Entries
+ *      then inflate the data, checking the actual size against the declared one and the CRC-32. A stored
+ *      entry whose exact data range the caller saw stream in (StreamedCrcs, zip-stored-scan.ts) is checked
+ *      against the CRC-32 computed then, without reading its data again. Entries
  *      over 256 KiB are streamed through yauzl's openReadStream (validateEntrySizes) into a counting sink;
  *      smaller ones are read whole and inflated in one call with the output capped at declared + 1 byte,
  *      because a stream pipeline's fixed cost (~0.1–0.3 ms) would dominate layers of many small files.
@@ -25,6 +27,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { crc32 } from './zip-stored-scan.js';
 
 export type ZipProblem = 'not-a-zip' | 'empty' | 'unzipped-too-large' | 'too-many-entries' | 'sizes-lie';
 
@@ -73,22 +76,46 @@ const ZIP64_EXTRA_ID = 0x0001;
 const FLAG_ENCRYPTED = 0x0001;
 const FLAG_DATA_DESCRIPTOR = 0x0008;
 
-const crc32: (data: Uint8Array, value?: number) => number =
-  typeof zlib.crc32 === 'function' ? zlib.crc32 : crc32Fallback;
 
-export async function inspectZip(path: string, limits: ZipLimits): Promise<ZipSummary> {
-  const handle = await openFile(path, 'r');
-  const reader = new BlockCacheReader(handle);
+/** Random access to the archive's bytes: a file the caller has open, say. */
+export interface ZipSource {
+  readonly size: number;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+/** CRC-32s of data ranges computed while the archive streamed in (zip-stored-scan.ts). */
+export interface StreamedCrcs {
+  crcOf(start: number, length: number): number | undefined;
+}
+
+/**
+ * Inspects the zip at a path, in memory, or behind a ZipSource (which the caller keeps open and closes).
+ * Stored entries whose data `streamed` saw go by are checked against its CRC-32 instead of being read again.
+ */
+export async function inspectZip(
+  input: string | Buffer | ZipSource, limits: ZipLimits, streamed?: StreamedCrcs,
+): Promise<ZipSummary> {
+  let handle: FileHandle | undefined;
+  let source: ZipSource;
+  if (typeof input === 'string') {
+    handle = await openFile(input, 'r');
+    const opened = handle;
+    source = { size: (await opened.stat()).size, read: (b, o, l, p) => opened.read(b, o, l, p) };
+  } else if (Buffer.isBuffer(input)) {
+    source = { size: input.length, read: async (b, o, l, p) => ({ bytesRead: input.copy(b, o, p, Math.min(p + l, input.length)) }) };
+  } else {
+    source = input;
+  }
+  const reader = new BlockCacheReader(source);
   try {
-    await reader.init();
     const summary = await listEntries(reader, limits);
-    if (limits.deep ?? true) await verifyEntries(reader, limits);
+    if (limits.deep ?? true) await verifyEntries(reader, limits, streamed);
     return summary;
   } catch (err) {
     throw classify(err);
   } finally {
     reader.dispose();
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -170,14 +197,17 @@ function checkEntryCheaply(entry: yauzl.Entry, fileSize: number): void {
 // ---------------------------------------------------------------------------------------------------------
 // Pass 2: local headers and the data itself.
 
-async function verifyEntries(reader: BlockCacheReader, limits: ZipLimits): Promise<void> {
+async function verifyEntries(reader: BlockCacheReader, limits: ZipLimits, streamed?: StreamedCrcs): Promise<void> {
   const zip = await openZip(reader, true);
   try {
     let actualTotal = 0;
     for await (const entry of zip.eachEntry()) {
       const local = await readLocalFileHeader(zip, entry);
       checkLocalHeader(entry, local);
-      actualTotal += isSmall(entry)
+      // A stored entry's data is its bytes as they are: the CRC-32 of that exact range, if it streamed by, is all.
+      const seen = entry.compressionMethod === 0 ? streamed?.crcOf(local.fileDataStart, entry.compressedSize) : undefined;
+      if (seen !== undefined) checkInflated(entry, entry.compressedSize, seen);
+      actualTotal += seen !== undefined ? entry.compressedSize : isSmall(entry)
         ? await verifySmallEntry(reader, entry, local.fileDataStart)
         : await verifyStreamedEntry(zip, entry, actualTotal, limits.maxUncompressedSize);
       if (actualTotal >= limits.maxUncompressedSize) {
@@ -392,17 +422,14 @@ class ReaderIoError extends Error {
  * two reads per entry; here a 1 MiB block serves thousands of them. The handle belongs to the caller.
  */
 class BlockCacheReader extends yauzl.RandomAccessReader {
-  size = 0;
+  readonly size: number;
   /** In LRU order (most recent last); `data` is set once the block is loaded. */
   private readonly blocks = new Map<number, { loading: Promise<Buffer>; data?: Buffer }>();
   private disposed = false;
 
-  constructor(private readonly handle: FileHandle) {
+  constructor(private readonly source: ZipSource) {
     super();
-  }
-
-  async init(): Promise<void> {
-    this.size = (await this.handle.stat()).size;
+    this.size = source.size;
   }
 
   /** No further reads; the caller then closes the handle (which waits for reads in flight). */
@@ -451,7 +478,7 @@ class BlockCacheReader extends yauzl.RandomAccessReader {
     while (filled < length) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, filled, length - filled, start + filled));
+        ({ bytesRead } = await this.source.read(buffer, filled, length - filled, start + filled));
       } catch (err) {
         throw new ReaderIoError(err);
       }
@@ -557,20 +584,4 @@ class BlockCacheReader extends yauzl.RandomAccessReader {
 
 function readUInt64LE(buffer: Buffer, offset: number): number {
   return buffer.readUInt32LE(offset + 4) * 0x100000000 + buffer.readUInt32LE(offset);
-}
-
-let crcTable: Int32Array | undefined;
-/** For Node 20 releases before zlib.crc32 (20.15). */
-function crc32Fallback(data: Uint8Array, value = 0): number {
-  if (crcTable === undefined) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let crc = ~value;
-  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return ~crc >>> 0;
 }

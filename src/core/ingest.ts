@@ -44,19 +44,21 @@ export const DRAIN_LIMIT = 128 * 1024 * 1024;
  */
 export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: IngestOptions): Promise<IngestedDocument> {
   let staged: { path: readonly string[]; file: StagedFile; decoder: Base64StreamDecoder } | undefined;
-  let pending: Buffer[] = [];
   const parser = new JsonFieldStream({
     capture: opts.contentFields,
     ignoreKeyCase: opts.ignoreKeyCase ?? false,
+    // The strict base64 decoder refuses every character outside its alphabet, so the JSON scanner need not
+    // look for raw control characters in the content first (it still reports them as JSON errors).
+    consumerRejectsControlCharacters: true,
     maxDepth: MAX_DEPTH,
     maxRestBytes: Math.min(MAX_REST_BYTES, opts.maxBodyBytes),
     onData: (path, text) => {
-      if (!staged) staged = { path, file: opts.staging.create(), decoder: new Base64StreamDecoder() };
+      // The decoder's output is copied into the staged file's blocks at once, so one buffer serves every call.
+      if (!staged) staged = { path, file: opts.staging.create(), decoder: new Base64StreamDecoder({ reuseOutput: true }) };
       else if (staged.path !== path && staged.path.join('.') !== path.join('.')) {
         throw new ContentGivenTwice([staged.path.join('.'), path.join('.')]);
       }
-      const bytes = staged.decoder.push(text);
-      if (bytes.length > 0) pending.push(bytes);
+      stage(staged.decoder.push(text));
     },
   });
 
@@ -76,7 +78,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
       try {
         if (received > opts.maxBodyBytes) throw new RequestTooLarge(opts.maxBodyBytes);
         parser.write(chunk);
-        await flush();
+        await staged?.file.ready();
       } catch (err) {
         refusal = err;
       }
@@ -85,8 +87,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
     if (received === 0 && opts.emptyIsNone) return { document: undefined };
     const { document, captured } = parser.end();
     if (staged) {
-      pending.push(staged.decoder.end());
-      await flush();
+      stage(staged.decoder.end());
       await staged.file.finish();
       return { document, content: { path: staged.path, file: staged.file } };
     }
@@ -102,13 +103,10 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
     throw translate(err);
   }
 
-  async function flush(): Promise<void> {
-    const chunks = pending;
-    pending = [];
-    for (const bytes of chunks) {
-      if (staged!.file.bytesWritten + bytes.length > opts.maxContentBytes) throw new ZippedTooLarge(opts.maxContentBytes);
-      await staged!.file.write(bytes);
-    }
+  function stage(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (staged!.file.bytesWritten + bytes.length > opts.maxContentBytes) throw new ZippedTooLarge(opts.maxContentBytes);
+    staged!.file.append(bytes);
   }
 }
 

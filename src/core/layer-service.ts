@@ -89,8 +89,11 @@ export class LayerService {
       if (limits.expectedCrc64 !== undefined && limits.expectedCrc64 !== digests.crc64) {
         throw new ChecksumMismatch(limits.expectedCrc64, digests.crc64);
       }
-      await checkZip(staged.path, limits);
+      // The zip is checked while the staged file's fsync runs; it becomes the blob once both are done.
+      await checkZip(staged, limits);
+      await staged.synced();
       const blobKey = await this.blobs.adopt(staged.path, digests);
+      if (this.blobs.adoptMovesFile) staged.markMoved();
       try {
         return record({ ...digests, blobKey });
       } catch (err) {
@@ -230,9 +233,9 @@ function paginate<T, C>(rows: T[], limit: number, cursorOf: (row: T) => C): Page
   return { items: rows.slice(0, limit), next: cursorOf(rows[limit]!) };
 }
 
-async function checkZip(path: string, limits: PublishLimits): Promise<void> {
+async function checkZip(staged: StagedFile, limits: PublishLimits): Promise<void> {
   try {
-    await inspectZip(path, { maxUncompressedSize: limits.maxUnzippedBytes });
+    await inspectZip(staged.contentInMemory ?? staged, { maxUncompressedSize: limits.maxUnzippedBytes }, staged.storedCrcs);
   } catch (err) {
     if (!(err instanceof ZipInspectionError)) throw err;
     switch (err.problem) {

@@ -25,6 +25,8 @@ export class BodyClock {
   private received = 0;
   private timer: NodeJS.Timeout | undefined;
   private fail!: (err: RequestTimedOut) => void;
+  /** Rejects the wait of race() for its current item. */
+  private waiter: ((err: RequestTimedOut) => void) | undefined;
 
   constructor(private readonly limits: BodyTimeLimits) {
     this.late = new Promise<never>((_, reject) => (this.fail = reject));
@@ -53,10 +55,16 @@ export class BodyClock {
     const iterator = source[Symbol.asyncIterator]();
     try {
       for (;;) {
+        if (this.timedOut) throw this.refusal();
+        // A fresh promise per item: racing every item against the long-lived `late` would leave a reaction on it per
+        // item, each holding that item, so a 50 MB body stayed in memory until it ended.
+        const lateness = new Promise<never>((_, reject) => (this.waiter = reject));
+        lateness.catch(() => undefined);
         const next = iterator.next();
         // An item that arrives after the refusal is read and dropped, never left as an unhandled rejection.
         next.catch(() => undefined);
-        const step = await Promise.race([next, this.late]);
+        const step = await Promise.race([next, lateness]);
+        this.waiter = undefined;
         if (step.done) return;
         onItem?.(step.value);
         yield step.value;
@@ -80,8 +88,13 @@ export class BodyClock {
     if (wait > 0) this.timer = setTimeout(() => this.check(), wait);
     else {
       this.timedOut = true;
-      this.fail(new RequestTimedOut(this.limits.idleSeconds, this.limits.minBytesPerSecond));
+      this.fail(this.refusal());
+      this.waiter?.(this.refusal());
     }
+  }
+
+  private refusal(): RequestTimedOut {
+    return new RequestTimedOut(this.limits.idleSeconds, this.limits.minBytesPerSecond);
   }
 }
 

@@ -1,7 +1,6 @@
 /** The OpenAPI documents (/_strata/openapi/<name>.yaml or .json) and a readable API page (/_strata/docs). */
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { DOCUMENTS, buildDocuments } from '../openapi/documents.js';
 import { DOCS_PREFIX } from '../plugins/openapi.js';
@@ -10,10 +9,14 @@ export const OPENAPI_PREFIX = '/_strata/openapi';
 
 export default async function docsRoutes(app: FastifyInstance) {
   let rendered: Map<string, { yaml: string; json: string }> | undefined;
-  const documents = () => {
-    rendered ??= new Map(
-      [...buildDocuments(app)].map(([name, doc]) => [name, { yaml: stringify(doc), json: JSON.stringify(doc, null, 2) }]),
-    );
+  // Rendered on first request; the YAML module (about 9 MiB resident) is loaded only then.
+  const documents = async () => {
+    if (!rendered) {
+      const { stringify } = await import('yaml');
+      rendered = new Map(
+        [...buildDocuments(app)].map(([name, doc]) => [name, { yaml: stringify(doc), json: JSON.stringify(doc, null, 2) }]),
+      );
+    }
     return rendered;
   };
 
@@ -31,7 +34,7 @@ export default async function docsRoutes(app: FastifyInstance) {
     },
   }, async (request, reply) => {
     const m = /^(.+)\.(yaml|json)$/.exec(request.params.file);
-    const doc = m && documents().get(m[1]!);
+    const doc = m && (await documents()).get(m[1]!);
     if (!m || !doc) return reply.code(404).type('application/json').send({ message: `no document ${request.params.file}` });
     return m[2] === 'yaml'
       ? reply.type('application/yaml').serializer((s: unknown) => s as string).send(doc.yaml)

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm, open } from 'node:fs/promises';
+import { mkdir, rm, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { LayerDigest } from '../codec/digest.js';
+import { StoredEntryScanner } from '../codec/zip-stored-scan.js';
 import type { ContentDigests } from '../core/model.js';
 
 /**
  * Where an upload lands while it arrives: a local file, hashed (SHA-256, CRC-64, size) as it is written,
- * so the bytes are read exactly once and never held in memory. The file then becomes the blob.
+ * so the bytes are received once and never held in memory beyond SMALL per upload. The file then becomes
+ * the blob.
  */
 export class StagingArea {
   constructor(readonly dir: string) {}
@@ -24,70 +24,203 @@ export class StagingArea {
   }
 }
 
+/** Content up to this size is written once, at finish(), and stays readable from memory (see `contentInMemory`). */
+const SMALL = 1 << 20;
+/** Writes wait while more than this is queued for the disk (back-pressure towards the socket). */
+const HIGH_WATER = 1 << 20;
+/** During a large upload, the written part is synced every this many bytes, so finish() has little left to sync. */
+const SYNC_EVERY = 8 << 20;
+/**
+ * Received bytes are copied into blocks of this size, which are reused once written: an upload holds a few
+ * at most, whatever its size, and leaves no garbage buffers behind for the collector (which lets tens of MiB
+ * of dead Buffers pile up before it runs).
+ */
+const BLOCK = 256 << 10;
+/** Written blocks kept for the next uploads. */
+const spare: Buffer[] = [];
+const SPARE_MAX = 8;
+
+function takeBlock(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(BLOCK);
+}
+
+function giveBack(blocks: Buffer[]): void {
+  for (const b of blocks) if (spare.length < SPARE_MAX) spare.push(b);
+}
+
+/**
+ * One staged upload. Bytes are copied into blocks; full blocks are written by one writer loop (several at a
+ * time, with writev). `finish()` resolves once every byte is written and starts the fsync, which `synced()`
+ * awaits: the zip check can read the file meanwhile, through `read()`.
+ */
 export class StagedFile {
-  private readonly out: WriteStream;
+  /** The CRC-32s of the zip's stored entries, seen as the bytes went by (the zip check need not reread them). */
+  readonly storedCrcs = new StoredEntryScanner();
   private readonly digest = new LayerDigest();
+  private readonly opening: Promise<FileHandle>;
+  private handle: FileHandle | undefined;
   private failure: Error | undefined;
   private finished: ContentDigests | undefined;
+  private syncing: Promise<void> | undefined;
   private discarded = false;
+  private moved = false;
   private bytes = 0;
+  /** Full blocks not yet written, and their size. */
+  private full: Buffer[] = [];
+  private queued = 0;
+  /** The block being filled. */
+  private current: Buffer | undefined;
+  private fill = 0;
+  /** Small content: its blocks and their filled views, kept until discard() for `contentInMemory`. */
+  private kept: Buffer[] = [];
+  private keptViews: Buffer[] = [];
+  private writing: Promise<void> | undefined;
+  private sinceSync = 0;
+  private rangeSync: Promise<void> | undefined;
 
   constructor(readonly path: string) {
-    this.out = createWriteStream(path, { highWaterMark: 4 * 1024 * 1024 });
-    this.out.on('error', (err) => (this.failure ??= err));
+    // Read and write: the zip check reads the file through the same handle.
+    this.opening = open(path, 'wx+');
+    this.opening.then((fh) => (this.handle = fh), (err: Error) => (this.failure ??= err));
   }
 
   get bytesWritten(): number {
     return this.bytes;
   }
 
-  /** Writes a chunk; resolves at once unless the disk is behind, so callers stop reading until it drains. */
-  async write(chunk: Uint8Array): Promise<void> {
+  /** The whole content, after finish(), when it is small enough to have been kept in memory; else undefined. */
+  get contentInMemory(): Buffer | undefined {
+    if (!this.finished || this.bytes > SMALL) return undefined;
+    const views = this.keptViews;
+    return views.length === 1 ? views[0]! : Buffer.concat(views, this.bytes);
+  }
+
+  /** Copies a chunk in (the caller may reuse it at once). Call ready() before more arrives. */
+  append(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.digest.update(chunk);
+    this.storedCrcs.update(chunk);
     this.bytes += chunk.length;
-    if (!this.out.write(chunk)) await this.drained();
+    for (let from = 0; from < chunk.length;) {
+      this.current ??= takeBlock();
+      const n = Math.min(chunk.length - from, BLOCK - this.fill);
+      this.current.set(chunk.subarray(from, from + n), this.fill);
+      from += n;
+      this.fill += n;
+      if (this.fill === BLOCK) {
+        this.full.push(this.current);
+        this.queued += BLOCK;
+        this.current = undefined;
+        this.fill = 0;
+      }
+    }
+  }
+
+  /** Resolves at once unless the disk is behind; then once it has caught up. */
+  async ready(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.bytes <= SMALL || this.full.length === 0) return;
+    this.writing ??= this.drain();
+    while (this.queued > HIGH_WATER && !this.failure) await this.writing;
     if (this.failure) throw this.failure;
   }
 
-  /** Resolves on 'drain' or 'error' (the failure is then thrown by the caller), leaving no listener behind. */
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.out.off('drain', done);
-        this.out.off('error', done);
-        resolve();
-      };
-      this.out.on('drain', done);
-      this.out.on('error', done);
-    });
+  /** Copies a chunk in and waits for the disk if it is behind. */
+  async write(chunk: Uint8Array): Promise<void> {
+    this.append(chunk);
+    await this.ready();
   }
 
-  /** Flushes and syncs the file; the digests describe exactly the bytes on disk. */
+  /** Writes full blocks until none is left; then `writing` is cleared for the next burst. */
+  private async drain(): Promise<void> {
+    try {
+      const fh = this.handle ?? (await this.opening);
+      while (this.full.length > 0) {
+        const blocks = this.full;
+        this.full = [];
+        const size = blocks.length * BLOCK;
+        await writeAll(fh, blocks, size);
+        giveBack(blocks);
+        this.queued -= size;
+        this.sinceSync += size;
+        if (this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
+          this.sinceSync = 0;
+          // Not awaited: the disk writes back while more arrives; finish() waits for it.
+          this.rangeSync = fh.datasync().finally(() => (this.rangeSync = undefined));
+          this.rangeSync.catch((err: Error) => (this.failure ??= err));
+        }
+      }
+    } catch (err) {
+      this.failure ??= err as Error;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Resolves once every byte is written; the digests describe exactly those bytes. Starts the fsync. */
   async finish(): Promise<ContentDigests> {
     if (this.finished) return this.finished;
     if (this.failure) throw this.failure;
-    this.out.end();
-    await once(this.out, 'close');
+    const fh = this.handle ?? (await this.opening);
+    while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
-    const fh = await open(this.path, 'r');
-    try {
+    const last = this.current === undefined ? [] : [this.current];
+    const rest = [...this.full, ...last.map((b) => b.subarray(0, this.fill))];
+    if (rest.length > 0) await writeAll(fh, rest, this.queued + this.fill);
+    if (this.bytes <= SMALL) [this.kept, this.keptViews] = [[...this.full, ...last], rest];
+    else giveBack([...this.full, ...last]);
+    this.full = [];
+    this.current = undefined;
+    this.queued = 0;
+    this.syncing = (async () => {
+      await this.rangeSync;
       await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    })();
+    this.syncing.catch(() => undefined); // reported by synced()
     this.finished = this.digest.result();
     return this.finished;
   }
+  /** Resolves once the file's bytes are on the disk (after finish()). */
+  async synced(): Promise<void> {
+    if (!this.syncing) throw new Error('StagedFile.synced() before finish()');
+    await this.syncing;
+    if (this.failure) throw this.failure;
+  }
 
-  /** Removes the file; safe to call more than once and after the blob store adopted it (then a no-op). */
+  /** The staged bytes, for the zip check (a ZipSource). */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Positional read of the staged bytes (after finish()), for the zip check. */
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
+    return this.handle!.read(buffer, offset, length, position);
+  }
+
+  /** The file was moved to its final place (it is no longer at `path`): discard() leaves it alone. */
+  markMoved(): void {
+    this.moved = true;
+  }
+
+  /** Closes and removes the file; safe to call more than once, and after a move (then it only closes). */
   async discard(): Promise<void> {
     if (this.discarded) return;
     this.discarded = true;
-    if (!this.out.closed) {
-      this.out.destroy();
-      await once(this.out, 'close').catch(() => undefined);
-    }
-    await rm(this.path, { force: true });
+    await this.writing;
+    giveBack([...this.kept, ...this.full, ...(this.current ? [this.current] : [])]);
+    [this.kept, this.keptViews, this.full, this.current] = [[], [], [], undefined];
+    await this.syncing?.catch(() => undefined);
+    const fh = await this.opening.catch(() => undefined);
+    await fh?.close().catch(() => undefined);
+    if (!this.moved) await rm(this.path, { force: true });
+  }
+}
+
+/** Writes all of `chunks` at the file's current position (writev may write less than asked). */
+async function writeAll(fh: FileHandle, chunks: Buffer[], size: number): Promise<void> {
+  let { bytesWritten } = await fh.writev(chunks);
+  while (bytesWritten < size) {
+    const rest = Buffer.concat(chunks, size).subarray(bytesWritten);
+    bytesWritten += (await fh.write(rest)).bytesWritten;
   }
 }

@@ -21,7 +21,7 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -30,6 +30,16 @@ function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+/** SIGTERM, then SIGKILL after 10 s: a run must never hang on a server that does not stop. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export async function startMinio(bin: string): Promise<MinioServer & { stop(): Promise<void> }> {
@@ -63,14 +73,7 @@ export async function startMinio(bin: string): Promise<MinioServer & { stop(): P
     accessKey,
     secretKey,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        // A MinIO that does not stop within 10 s is killed: the run must never hang on it.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopProcess(child);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,8 @@ export interface BlobStore {
    * computed while it was written, so stores that want a payload hash need not read it twice.
    */
   adopt(localPath: string, digests: ContentDigests): Promise<string>;
+  /** Whether adopt() moves the local file (it is then no longer at its path) rather than copying it. */
+  readonly adoptMovesFile: boolean;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /** Removes a blob; removing a missing blob is not an error. */

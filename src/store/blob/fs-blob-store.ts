@@ -8,16 +8,24 @@ const KEY = /^[0-9a-f]{32}$/;
 
 /** The embedded default: one file per blob under `<dir>/<first two key chars>/<key>`. */
 export class FsBlobStore implements BlobStore {
+  /** Shard directories known to exist, so that a publish makes no mkdir call for them. */
+  private readonly shards = new Set<string>();
+
   constructor(private readonly dir: string) {}
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
   }
 
+  readonly adoptMovesFile = true;
+
   async adopt(localPath: string): Promise<string> {
     const key = randomBytes(16).toString('hex');
     const shard = join(this.dir, key.slice(0, 2));
-    await mkdir(shard, { recursive: true });
+    if (!this.shards.has(shard)) {
+      await mkdir(shard, { recursive: true });
+      this.shards.add(shard);
+    }
     await rename(localPath, join(shard, key));
     await syncDir(shard);
     return key;

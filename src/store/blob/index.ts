@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Client } from 'minio';
+import type { Client } from 'minio';
 import type { Config } from '../../config.js';
 import type { BlobStore } from './blob-store.js';
 import { FsBlobStore } from './fs-blob-store.js';
@@ -17,8 +18,16 @@ export interface BlobBackend {
   health(): Promise<{ type: 'fs' | 'minio'; reachable: boolean; endpoint?: string; bucket?: string; error?: string }>;
 }
 
+/**
+ * The minio client module, loaded only when the MinIO backend is used: it alone adds about 37 MiB to the
+ * resident memory of a Strata on the filesystem backend (measured with Node 20). Its CommonJS build loads
+ * synchronously.
+ */
+const loadMinio = () => createRequire(import.meta.url)('minio') as typeof import('minio');
+
 export function minioClient(config: NonNullable<Config['minio']>): Client {
   const url = new URL(config.endpoint);
+  const { Client } = loadMinio();
   return new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,

@@ -59,6 +59,8 @@ export class MinioBlobStore implements BlobStore {
    * One streamed PUT. The client's putObject reads objects under its 64 MiB part size whole into memory to
    * hash them; the staging pass already computed the SHA-256 that SigV4 wants (over TLS the payload is unsigned).
    */
+  readonly adoptMovesFile = false;
+
   async adopt(localPath: string, digests: ContentDigests): Promise<string> {
     await this.ensureReady();
     const key = randomBytes(16).toString('hex');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Base64StreamDecoder } from '../../../src/codec/base64-stream.js';
+import { Base64Error, Base64StreamDecoder } from '../../../src/codec/base64-stream.js';
 import { JsonDuplicateFieldError, JsonFieldStream, JsonSyntaxError, JsonTooLargeError } from '../../../src/codec/json-field-stream.js';
 import { expectPositionedError, fixedPieces, prng, randomPieces } from '../../helpers/pieces.js';
 
@@ -538,5 +538,42 @@ describe('JsonFieldStream', () => {
     expect(stream.end().document).toEqual({ Code: { zipFile: '' }, description: 'x' });
     hash.update(decoder.end());
     expect(hash.digest('hex')).toBe(createHash('sha256').update(raw).digest('hex'));
+  });
+
+  it('JsonFieldStream: with consumerRejectsControlCharacters, raw control characters are still JSON errors at their position', () => {
+    /** Decodes the capture with the strict base64 decoder, as ingest does. */
+    const decode = (chunks: readonly Buffer[]) => {
+      const decoder = new Base64StreamDecoder();
+      const stream = new JsonFieldStream({
+        capture: ALL, consumerRejectsControlCharacters: true, onData: (_path, text) => void decoder.push(text),
+      });
+      for (const c of chunks) stream.write(c);
+      stream.end();
+      decoder.end();
+    };
+    const cases: [body: string, position: number][] = [
+      ['{"Content":{"ZipFile":"QU\nJD"}}', 25],
+      ['{"Content":{"ZipFile":"QU\tJD"}}', 25],
+      ['{"Content":{"ZipFile":"QUJD\u0001"}}', 27],
+      // A control character before an invalid escape, and in escape-dense text.
+      ['{"Content":{"ZipFile":"QU\u0001J\\xD"}}', 25],
+      ['{"Content":{"ZipFile":"AB\\/CD\\/\u0001\\/"}}', 31],
+    ];
+    for (const [body, position] of cases) {
+      for (const chunks of allFeedings(Buffer.from(body))) {
+        expectSyntaxError(() => decode(chunks), /unescaped control character/, position);
+      }
+    }
+    for (const at of [0, 1, 5, 65535, 65536, 70001]) {
+      const body = Buffer.from(`{"Content":{"ZipFile":"${'A'.repeat(80_000)}"}}`);
+      body[23 + at] = 0x1f;
+      expectSyntaxError(() => decode([body]), /control character/, 23 + at);
+      expectSyntaxError(() => decode(fixedChunks(body, 4099)), /control character/, 23 + at);
+    }
+    // In the same piece as a character base64 refuses (which the consumer sees first), the control character wins.
+    expectSyntaxError(() => decode([Buffer.from('{"Content":{"ZipFile":"Q-U\u0001JD"}}')]), /control character/, 26);
+    // Without a raw control character the consumer's own error stands, and escapes keep their JSON errors.
+    expectPositionedError(Base64Error, () => decode([Buffer.from('{"Content":{"ZipFile":"Q-UJ"}}')]), /invalid base64 character/, 1);
+    expectSyntaxError(() => decode([Buffer.from('{"Content":{"ZipFile":"QU\\xJD"}}')]), /invalid escape/, 26);
   });
 });
