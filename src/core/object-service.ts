@@ -20,7 +20,7 @@ export interface PutOptions extends NewObject {
   declaredLength?: number | undefined;
   /** The MD5 the writer says the bytes have, if it said one. */
   expectedMd5?: Buffer | undefined;
-  /** The SHA-256 the writer signed (OSS V4's x-oss-content-sha256), if it signed one. */
+  /** The SHA-256 the writer signed the bytes with (a dialect's signed payload hash), if it signed one. */
   expectedSha256?: Buffer | undefined;
 }
 
