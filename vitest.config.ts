@@ -51,12 +51,8 @@ export default defineConfig({
         test: {
           name: 'verify',
           include: integration,
-          // The signature tests turn verification on themselves, and run in `fs`. The OSS endpoint's tests and
-          // Serverless Devs' (which uploads through it) wait for OSS signature verification and the keys they sign
-          // with to be registered; until then they run with verification off only.
-          exclude: [
-            'test/integration/auth/**', 'test/integration/oss/**', 'test/integration/serverless-devs.test.ts', team,
-          ],
+          // The signature tests turn verification on themselves, and run in `fs`.
+          exclude: ['test/integration/auth/**', team],
           env: { STRATA_TEST_BACKEND: 'fs', STRATA_TEST_AUTH: 'verify' },
         },
       },

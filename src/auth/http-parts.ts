@@ -39,15 +39,19 @@ export function header(parts: HttpParts, name: string): string | undefined {
   return parts.headers.get(name)?.[0];
 }
 
-/** The raw query as ordered (name, value) pairs, percent-decoded; a malformed escape is kept as written. */
-export function queryPairs(rawQuery: string): [string, string][] {
+/**
+ * The raw query as ordered (name, value) pairs, percent-decoded; a malformed escape is kept as written. With
+ * `plusAsSpace`, a `+` is a space first (form encoding, which OSS reads: Go's url.Values sends spaces as `+`).
+ */
+export function queryPairs(rawQuery: string, opts: { plusAsSpace?: boolean } = {}): [string, string][] {
   if (rawQuery === '') return [];
+  const dec = opts.plusAsSpace ? (s: string) => decode(s.replace(/\+/g, ' ')) : decode;
   return rawQuery
     .split('&')
     .filter((p) => p !== '')
     .map((p) => {
       const eq = p.indexOf('=');
-      return eq < 0 ? [decode(p), ''] : [decode(p.slice(0, eq)), decode(p.slice(eq + 1))];
+      return eq < 0 ? [dec(p), ''] : [dec(p.slice(0, eq)), dec(p.slice(eq + 1))];
     });
 }
 

@@ -90,11 +90,11 @@ export class ObjectTooLarge extends BucketError {
   }
 }
 
-/** The writer stated an MD5 and the bytes do not have it. */
+/** The writer stated a digest of the bytes (an MD5, or the SHA-256 it signed) and the bytes do not have it. */
 export class ObjectDigestMismatch extends BucketError {
   readonly code = 'ObjectDigestMismatch';
-  constructor(readonly expected: string, readonly actual: string) {
-    super(`content MD5 ${actual} does not match the stated ${expected}`);
+  constructor(readonly expected: string, readonly actual: string, readonly algorithm: 'md5' | 'sha256' = 'md5') {
+    super(`content ${algorithm === 'md5' ? 'MD5' : 'SHA-256'} ${actual} does not match the stated ${expected}`);
   }
 }
 

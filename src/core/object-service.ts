@@ -20,6 +20,8 @@ export interface PutOptions extends NewObject {
   declaredLength?: number | undefined;
   /** The MD5 the writer says the bytes have, if it said one. */
   expectedMd5?: Buffer | undefined;
+  /** The SHA-256 the writer signed the bytes with (a dialect's signed payload hash), if it signed one. */
+  expectedSha256?: Buffer | undefined;
 }
 
 export class ObjectService {
@@ -53,6 +55,9 @@ export class ObjectService {
       const actual = md5.digest();
       if (opts.expectedMd5 && !actual.equals(opts.expectedMd5)) {
         throw new ObjectDigestMismatch(opts.expectedMd5.toString('base64'), actual.toString('base64'));
+      }
+      if (opts.expectedSha256 && !digests.sha256.equals(opts.expectedSha256)) {
+        throw new ObjectDigestMismatch(opts.expectedSha256.toString('hex'), digests.sha256.toString('hex'), 'sha256');
       }
       return await this.store.put(
         bucket, key,

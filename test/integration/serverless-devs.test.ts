@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../helpers/app.js';
+import { keyFor } from '../helpers/auth.js';
 import { crc64Reference } from '../helpers/crc64-reference.js';
 import { $23, DEFAULT_ACCOUNT, fc23 } from '../helpers/fc.js';
 import { makeZip } from '../helpers/zips.js';
@@ -58,6 +59,8 @@ describe.skipIf(!haveComponent)(`Serverless Devs fc3 layer commands (${BACKEND})
 
   beforeAll(async () => {
     t = await startTestApp();
+    // The key `s config add` stores below, registered when Strata verifies signatures.
+    keyFor(t.url, 'fc', 'test', 'test');
     home = await mkdtemp(join(tmpdir(), 'strata-s-home-'));
     await run(process.execPath, [S_CLI, 'config', 'add', '--AccessKeyID', 'test', '--AccessKeySecret', 'test', '--AccountID', DEFAULT_ACCOUNT, '-a', 'default', '-f'], {
       env: { PATH: process.env.PATH, HOME: home },

@@ -8,10 +8,12 @@
  *   &x-oss-signature=[&x-oss-additional-headers=&x-oss-security-token=]` (ali-oss signatureUrlV4);
  * with STS credentials, the token in `x-oss-security-token` (header) or the query.
  *
- * Signatures are parsed, not checked: `verifySignature` is the seam where a verifier plugs in, given the parsed
- * credentials, the request parts it signs and the key's secret where Strata knows it.
+ * Parsing only: `SignatureVerifier` is the seam where a verifier plugs in, given the parsed credentials, the request
+ * as it arrived and the key's secret. With STRATA_AUTH=verify it is verifyOssSignature (signature.ts); otherwise
+ * every well-formed signature is taken.
  */
 import type { FastifyRequest } from 'fastify';
+import type { HttpParts } from '../../auth/http-parts.js';
 
 export interface OssCredentials {
   version: 'v1' | 'v4';
@@ -20,8 +22,8 @@ export interface OssCredentials {
   accessKeyId: string;
   signature: string;
   securityToken: string | undefined;
-  /** V4's scope and the headers it signs besides the default ones. */
-  v4?: { date: string; region: string; service: string; additionalHeaders: string[] };
+  /** V4's scope, its time (`x-oss-date`, header or query: yyyymmddThhmmssZ) and the headers it signs besides the default ones. */
+  v4?: { date: string; region: string; service: string; signedAt: string | undefined; additionalHeaders: string[] };
   /** Signed URLs: when they stop being valid, epoch milliseconds. */
   expiresAt?: number;
 }
@@ -31,34 +33,32 @@ export type ParsedAuth =
   | { kind: 'signed'; credentials: OssCredentials }
   | { kind: 'malformed'; detail: string };
 
-/** What a verifier needs of a request to rebuild the string OSS signs. */
-export interface SignedRequest {
-  method: string;
-  /** The path as sent, before percent-decoding. */
-  rawPath: string;
-  query: Record<string, string | string[] | undefined>;
-  headers: Record<string, string | string[] | undefined>;
+/** What a verifier needs of a request to rebuild the string OSS signs: the request as it arrived, and what it names. */
+export interface SignedRequest extends HttpParts {
   bucket: string;
   key: string;
 }
 
-/** Returns whether the signature is right; `secret` is undefined for keys whose secret Strata does not hold. */
-export type SignatureVerifier = (request: SignedRequest, credentials: OssCredentials, secret: string | undefined) => boolean;
+/** A signature that does not verify carries what OSS reports about it (StringToSign, …), as error fields. */
+export type SignatureCheck = { valid: true } | { valid: false; fields: [string, string][] };
 
-/** Until signatures are verified, every well-formed signature is taken. */
-export const acceptEverySignature: SignatureVerifier = () => true;
+/** `secret` is undefined for keys whose secret Strata does not hold (only when signatures are not verified). */
+export type SignatureVerifier = (request: SignedRequest, credentials: OssCredentials, secret: string | undefined) => SignatureCheck;
+
+/** With verification off, every well-formed signature is taken. */
+export const acceptEverySignature: SignatureVerifier = () => ({ valid: true });
 
 export function parseOssAuth(request: FastifyRequest): ParsedAuth {
   const query = request.query as Record<string, string | undefined>;
   const header = request.headers.authorization;
   const headerToken = single(request.headers['x-oss-security-token']);
-  if (typeof header === 'string' && header !== '') return parseHeader(header, headerToken);
+  if (typeof header === 'string' && header !== '') return parseHeader(header, headerToken, single(request.headers['x-oss-date']));
   if (query.OSSAccessKeyId !== undefined) return parseQueryV1(query);
   if (query['x-oss-signature-version'] !== undefined || query['x-oss-credential'] !== undefined) return parseQueryV4(query);
   return { kind: 'anonymous' };
 }
 
-function parseHeader(header: string, securityToken: string | undefined): ParsedAuth {
+function parseHeader(header: string, securityToken: string | undefined, signedAt: string | undefined): ParsedAuth {
   const v1 = /^OSS ([^:\s]+):(\S+)$/.exec(header);
   if (v1) return signed({ version: 'v1', carrier: 'header', accessKeyId: v1[1]!, signature: v1[2]!, securityToken });
   const v4 = /^OSS4-HMAC-SHA256 (.+)$/.exec(header);
@@ -73,7 +73,7 @@ function parseHeader(header: string, securityToken: string | undefined): ParsedA
   if (!scope || !signature) return { kind: 'malformed', detail: 'OSS4-HMAC-SHA256 needs Credential=<AccessKeyId>/<date>/<region>/oss/aliyun_v4_request and Signature=' };
   return signed({
     version: 'v4', carrier: 'header', accessKeyId: scope.accessKeyId, signature, securityToken,
-    v4: { ...scope.v4, additionalHeaders: splitHeaders(fields.get('AdditionalHeaders')) },
+    v4: { ...scope.v4, signedAt, additionalHeaders: splitHeaders(fields.get('AdditionalHeaders')) },
   });
 }
 
@@ -98,7 +98,7 @@ function parseQueryV4(query: Record<string, string | undefined>): ParsedAuth {
   const signedAt = Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +date[4]!, +date[5]!, +date[6]!);
   return signed({
     version: 'v4', carrier: 'query', accessKeyId: scope.accessKeyId, signature, securityToken: query['x-oss-security-token'],
-    v4: { ...scope.v4, additionalHeaders: splitHeaders(query['x-oss-additional-headers']) },
+    v4: { ...scope.v4, signedAt: query['x-oss-date'], additionalHeaders: splitHeaders(query['x-oss-additional-headers']) },
     expiresAt: signedAt + Number(expires) * 1000,
   });
 }

@@ -7,7 +7,11 @@
  *
  * ECs are given only where a real response was seen: NoSuchKey 0026-00000001 and NoSuchBucket 0015-00000101
  * (captured responses, e.g. developer.aliyun.com/ask/597026), SecurityTokenExpired 0002-00000007
- * (github.com/jxxghp/MoviePilot/issues/6295).
+ * (github.com/jxxghp/MoviePilot/issues/6295; developer.aliyun.com/ask/553273), RequestTimeTooSkewed 0002-00000504 (a
+ * response captured in github.com/huhx/flutter_oss_aliyun/issues/63; help.aliyun.com/zh/oss/user-guide/0002-00000504
+ * describes it for a header-signed request whose Date is off), InvalidSecurityToken 0002-00000006 (github.com/matrixorigin/matrixone/
+ * issues/12445), SignatureDoesNotMatch 0002-00000040 (the response OSS's signature troubleshooting page shows,
+ * alibabacloud.com/help/en/oss/developer-reference/faq-24).
  */
 import type { AnyBucketError, BucketError, BucketErrorCode } from '../../core/buckets.js';
 
@@ -43,6 +47,15 @@ export class InvalidAccessKeyId extends OssError {
 }
 export class SignatureDoesNotMatch extends OssError {
   readonly status = 403;
+  override readonly ec = '0002-00000040';
+}
+export class InvalidSecurityToken extends OssError {
+  readonly status = 403;
+  override readonly ec = '0002-00000006';
+}
+export class RequestTimeTooSkewed extends OssError {
+  readonly status = 403;
+  override readonly ec = '0002-00000504';
 }
 export class SecurityTokenExpired extends OssError {
   readonly status = 403;
@@ -97,16 +110,30 @@ export class InternalError extends OssError {
 export const MESSAGES = {
   noSuchBucket: 'The specified bucket does not exist.',
   noSuchKey: 'The specified key does not exist.',
+  // InvalidAccessKeyId as OSS sends it (alibabacloud.com/help/en/oss/the-the-oss-access-key-id-you-provided-does-not-
+  // exist-in-our-records-error-message-is-returned), also for an STS key without its token.
   invalidAccessKeyId: 'The OSS Access Key Id you provided does not exist in our records.',
+  // SignatureDoesNotMatch as OSS sends it, with OSSAccessKeyId, SignatureProvided, StringToSign, StringToSignBytes
+  // (faq-24 above; a captured one: github.com/Molunerfinn/PicGo/issues/877).
   signatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
   tokenExpired: 'The security token you provided has expired.',
+  // "ErrorCode=InvalidSecurityToken, ErrorMessage=\"The security token you provided is invalid.\"" (matrixone#12445).
+  tokenInvalid: 'The security token you provided is invalid.',
+  // RequestTimeTooSkewed as OSS sent it (aliyun/aliyun-oss-android-sdk#167; oss2 tests/test_sign.py expects it).
+  skewed: 'The difference between the request time and the current time is too large.',
+  // AccessDenied for a request without Date or x-oss-date (mozilla/sccache#1024, aliyun-oss-ruby-sdk#85).
+  noDate: 'OSS authentication requires a valid Date.',
+  // AccessDenied for a signed URL past its Expires, with Expires and ServerTime (github.com/johnlui/AliyunOSS/issues/20).
   requestExpired: 'Request has expired.',
+  // AccessDenied for another account's bucket (github.com/AliyunContainerService/velero-plugin/issues/3).
   otherBucket: 'The bucket you access does not belong to you.',
+  // AccessDenied for an object a caller may not reach (github.com/aliyun/aliyun-oss-android-sdk/issues/280).
   noRight: 'You have no right to access this object because of bucket acl.',
   badAuthorization: (detail: string) => `Authorization header is invalid: ${detail}`,
   invalidBucketName: 'The specified bucket is not valid.',
   invalidObjectName: (detail: string) => `The specified object is not valid: ${detail}.`,
-  invalidDigest: 'The Content-MD5 you specified is not valid.',
+  // InvalidDigest as OSS sent it (server AliyunOSS, github.com/aliyun-UED/aliyun-sdk-js/issues/148).
+  invalidDigest: 'The Content-MD5 you specified was invalid.',
   entityTooLarge: 'Your proposed upload exceeds the maximum allowed size.',
   incompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
   fileAlreadyExists: 'The object you specified already exists and can not be overwritten.',
@@ -123,7 +150,10 @@ export const BUCKET_TO_OSS: { [C in BucketErrorCode]: (err: Extract<AnyBucketErr
   ObjectMissing: (err) => new NoSuchKey(MESSAGES.noSuchKey).with('Key', err.key),
   ObjectKeyUnusable: (err) => new InvalidObjectName(MESSAGES.invalidObjectName(err.reason)),
   ObjectTooLarge: () => new EntityTooLarge(MESSAGES.entityTooLarge),
-  ObjectDigestMismatch: () => new InvalidDigest(MESSAGES.invalidDigest),
+  // A body whose SHA-256 is not the x-oss-content-sha256 it was signed with was changed after signing.
+  ObjectDigestMismatch: (err) => (err.algorithm === 'sha256'
+    ? new SignatureDoesNotMatch(MESSAGES.signatureDoesNotMatch)
+    : new InvalidDigest(MESSAGES.invalidDigest)),
   ObjectIncomplete: () => new IncompleteBody(MESSAGES.incompleteBody),
 };
 

@@ -5,8 +5,10 @@
  *
  * Routing: OSS requests are told apart by their marks (addressing.ts), through a route constraint, so every other
  * request reaches the layer APIs as before and an OSS request reaches this plugin whatever its path.
- * Gaps: signatures are parsed, not verified (auth.ts holds the seam); no bucket operations, multipart, append,
- * copy, ACLs or versions (they answer NotImplemented); objects are private; no conditional GETs.
+ * Signatures: parsed always (auth.ts); verified with STRATA_AUTH=verify (signature.ts, through the seam auth.ts holds)
+ * against the `fc` keys of STRATA_CREDENTIALS and the temporary keys Strata issued (access.ts).
+ * Gaps: no bucket operations, multipart, append, copy, ACLs or versions (they answer NotImplemented); objects are
+ * private; no conditional GETs.
  * By design: keys that cannot be files (empty, `.` or `..` segments; a key below another object) are refused
  * with InvalidObjectName on both backends; the temporary bucket belongs to FC: only its credentials reach it.
  * Client quirks: ali-oss with an IP endpoint names the bucket nowhere (the security token does); HEAD errors carry
@@ -18,6 +20,7 @@ import { BlobStoreUnavailable, MetadataStoreUnavailable, RequestTimedOut, Storag
 import { authorize } from './access.js';
 import { isOssRequest } from './addressing.js';
 import { acceptEverySignature, type SignatureVerifier } from './auth.js';
+import { verifyOssSignature } from './signature.js';
 import {
   InternalError, InvalidObjectName, MethodNotAllowed, MESSAGES, OssError, RequestTimeout, fromBucketError,
 } from './errors.js';
@@ -36,7 +39,10 @@ const CONSTRAINT = 'ossRequest';
 const DRAIN_LIMIT = 128 * 1024 * 1024;
 
 export default async function ossDialect(app: FastifyInstance, opts: { verifySignature?: SignatureVerifier } = {}) {
-  const verifySignature = opts.verifySignature ?? acceptEverySignature;
+  // app.credentials exists only with STRATA_AUTH=verify (plugins/credentials.ts).
+  const keys = app.credentials;
+  const verify = keys ? { keys, maxSkewSeconds: app.config.auth.maxSkewSeconds } : undefined;
+  const verifySignature = opts.verifySignature ?? (verify ? verifyOssSignature : acceptEverySignature);
   app.refusals.add(ossRefusals());
   app.addConstraintStrategy({
     name: CONSTRAINT,
@@ -78,7 +84,7 @@ export default async function ossDialect(app: FastifyInstance, opts: { verifySig
     method: HTTPMethods | HTTPMethods[], operation: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => app.route({ method, url: '/*', constraints: { [CONSTRAINT]: 'yes' }, config: { surface: 'oss', operation }, handler });
   const access = (request: FastifyRequest) =>
-    authorize(request, { temporary: app.objects.temporary, domains: app.config.oss.domains, verifySignature });
+    authorize(request, { temporary: app.objects.temporary, domains: app.config.oss.domains, verifySignature, verify });
   // HEAD before GET: Fastify would otherwise answer HEAD with its own twin of the GET route.
   const OPERATIONS = { HEAD: 'HeadObject', GET: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' } as const;
   for (const method of ['HEAD', 'GET', 'PUT', 'DELETE'] as const) {

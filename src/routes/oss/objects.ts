@@ -22,7 +22,7 @@ const PLAIN_QUERY = /^(OSSAccessKeyId|Expires|Signature|security-token|x-oss-.*|
 export function objectHandlers(app: FastifyInstance): Record<'PUT' | 'GET' | 'HEAD' | 'DELETE', OssHandler> {
   const { objects, config } = app;
   return {
-    async PUT(request, reply, { target }) {
+    async PUT(request, reply, { target, payloadSha256 }) {
       const key = objectKey(target, 'PutBucket', request);
       if (request.headers['x-oss-copy-source'] !== undefined) throw new NotImplemented(MESSAGES.notImplemented('CopyObject'));
       const declared = request.headers['content-length'];
@@ -30,6 +30,7 @@ export function objectHandlers(app: FastifyInstance): Record<'PUT' | 'GET' | 'HE
         maxBytes: config.oss.maxObjectBytes,
         declaredLength: declared === undefined ? undefined : Number(declared),
         expectedMd5: md5Of(request.headers['content-md5']),
+        expectedSha256: payloadSha256,
         contentType: request.headers['content-type'] || DEFAULT_CONTENT_TYPE,
         metadata: userMetadata(request),
       };

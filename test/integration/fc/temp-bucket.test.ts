@@ -92,10 +92,12 @@ describe(`GetTempBucketToken and the temporary bucket (${BACKEND})`, () => {
     expect((await uploader(t.url, other).put(`2222222222222222/${other.objectName}`, Buffer.from('x'))).res.status).toBe(200);
   });
 
-  it('PutObject: a token Strata did not issue, or one used with another key id, is InvalidAccessKeyId', async () => {
+  it('PutObject: a token Strata did not issue is InvalidSecurityToken; one used with another key id InvalidAccessKeyId', async () => {
     const tok = await token(t.url);
     const forged = aliOss(t.url, { ...tokOpts(tok), stsToken: `${tok.credentials.SecurityToken.slice(0, -2)}xx` });
-    expect(await aliError(forged.put(`${DEFAULT_ACCOUNT}/a`, Buffer.from('x')))).toMatchObject({ code: 'InvalidAccessKeyId', status: 403 });
+    expect(await aliError(forged.put(`${DEFAULT_ACCOUNT}/a`, Buffer.from('x')))).toMatchObject({
+      code: 'InvalidSecurityToken', status: 403, message: 'The security token you provided is invalid.', ecCode: '0002-00000006',
+    });
     const swapped = aliOss(t.url, { ...tokOpts(tok), accessKeyId: 'STS.someoneElse' });
     expect(await aliError(swapped.put(`${DEFAULT_ACCOUNT}/a`, Buffer.from('x')))).toMatchObject({ code: 'InvalidAccessKeyId' });
   });

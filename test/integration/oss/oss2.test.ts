@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND, startTestApp, type TestApp } from '../../helpers/app.js';
 import { crc64Reference } from '../../helpers/crc64-reference.js';
 import { $23, DEFAULT_ACCOUNT, fc2, fc23, uniqueName } from '../../helpers/fc.js';
-import { haveOss2, runPython } from '../../helpers/oss.js';
+import { OSS_ACCESS_KEY_ID, haveOss2, ossSecretOf, runPython } from '../../helpers/oss.js';
 import { makeZip } from '../../helpers/zips.js';
 
 if (!haveOss2) {
@@ -16,14 +16,14 @@ if (!haveOss2) {
   console.warn('oss2 tests NOT run (no oss2 in .cache/py; run scripts/python-clients.sh)');
 }
 
-/** Python prelude: `bucket` is an oss2.Bucket on Strata (STS credentials when OSS_TOKEN is set). */
+/** Python prelude: `bucket` is an oss2.Bucket on Strata signing with OSS_AK/OSS_SK (STS credentials when OSS_TOKEN is set). */
 const PRELUDE = `
 import json, os, sys, oss2
 endpoint = os.environ["OSS_ENDPOINT"]
 if os.environ.get("OSS_TOKEN"):
     auth = oss2.StsAuth(os.environ["OSS_AK"], os.environ["OSS_SK"], os.environ["OSS_TOKEN"])
 else:
-    auth = oss2.Auth("testAccessKeyId", "testAccessKeySecret")
+    auth = oss2.Auth(os.environ["OSS_AK"], os.environ["OSS_SK"])
 bucket = oss2.Bucket(auth, endpoint, os.environ["OSS_BUCKET"], connect_timeout=10)
 def error(call):
     try:
@@ -45,7 +45,9 @@ describe.skipIf(!haveOss2)(`OSS endpoint through oss2 (${BACKEND})`, () => {
   afterAll(() => t.close());
 
   const py = (program: string, env: Record<string, string> = {}) =>
-    runPython(PRELUDE + program, { OSS_ENDPOINT: t.url, OSS_BUCKET: bucket, ...env }).then((out) => JSON.parse(out.split('\n').pop()!));
+    runPython(PRELUDE + program, {
+      OSS_ENDPOINT: t.url, OSS_BUCKET: bucket, OSS_AK: OSS_ACCESS_KEY_ID, OSS_SK: ossSecretOf(t.url, OSS_ACCESS_KEY_ID), ...env,
+    }).then((out) => JSON.parse(out.split('\n').pop()!));
 
   it('PutObject, GetObject, HeadObject, DeleteObject: oss2 round trip, its CRC-64 checks passing', async () => {
     const out = await py(`
