@@ -24,7 +24,8 @@ declare module 'vitest' {
   }
 }
 
-export async function startPostgres(binDir: string): Promise<PostgresServer & { stop(): Promise<void> }> {
+/** `durable`: fsync and synchronous commits on, as a real deployment runs (the benchmark); off for tests. */
+export async function startPostgres(binDir: string, { durable = false } = {}): Promise<PostgresServer & { stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'strata-pg-'));
   const data = join(dir, 'data');
   const port = await freePort();
@@ -41,10 +42,11 @@ export async function startPostgres(binDir: string): Promise<PostgresServer & { 
       ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
       : execFileSync(cmd, args, { stdio: 'pipe' });
   };
-  // Trust on loopback: a throwaway cluster for tests. fsync off: nothing here needs to survive a power cut.
+  // Trust on loopback: a throwaway cluster. For tests fsync is off: nothing there needs to survive a power cut.
   run('initdb', ['-D', data, '-U', 'strata', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off';
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o',
-    `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c max_connections=300`, 'start']);
+    `-p ${port} -h 127.0.0.1 -k ${dir}${fast} -c max_connections=300`, 'start']);
   const adminUrl = `postgres://strata@127.0.0.1:${port}/postgres`;
   return {
     adminUrl,
