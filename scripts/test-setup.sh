@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond node_modules: the Python clients of the README
 # examples and SAM CLI, the Java and Go SDK clients, serverless-offline, the MinIO server of the MinIO-backend tests,
-# and (in CI) Debian's chromium for the console's browser tests. Each built piece's path is recorded in .cache/ for
-# the tests. Outside CI a missing piece is reported and the tests that need it say they did not run; in CI (CI=true)
+# PostgreSQL and nginx for the team tests, and (in CI) Debian's chromium for the console's browser tests. Each
+# built piece's path is recorded in .cache/ for the tests. Outside CI a missing piece is reported and the tests that need it say they did not run; in CI (CI=true)
 # it fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,7 @@ build .cache/go-clients scripts/go-clients.sh "Go client" "the AWS SDK for Go te
 build .cache/serverless-offline scripts/serverless-offline.sh "serverless-offline" "the serverless-offline layer tests"
 build .cache/minio-bin scripts/minio.sh "MinIO server" "the MinIO-backend tests"
 build .cache/postgres-bin scripts/postgres.sh "PostgreSQL programs" "the PostgreSQL-metadata tests"
+build .cache/nginx-bin scripts/nginx.sh "nginx" "the load-balancer test of the team set-up"
 # The console tests drive Debian's chromium through playwright-core (which downloads no browser). CI installs it;
 # elsewhere installing it is left to the developer (it needs root), and the browser tests say they did not run.
 if [ ! -x /usr/bin/chromium ] && [ -n "${CI:-}" ]; then

@@ -159,6 +159,11 @@ describe('three replicas on one PostgreSQL and one MinIO bucket', () => {
         const got = await clients[1 + (a.version % 2)]!.send(new GetLayerVersionCommand({ LayerName: a.name, VersionNumber: a.version }));
         expect(got.Content!.CodeSha256).toBe(a.sha256);
       }
+      console.log(
+        `replicas: kill -9 of replica 1 of 3; acknowledged ${acked.filter((a) => a.replica === 0).length} (killed, ` +
+        `${failures[0]} cut off), ${acked.filter((a) => a.replica === 1).length} and ${acked.filter((a) => a.replica === 2).length} ` +
+        `(survivors, none failed), ${acked.length - afterKill} of them after the kill; all read back`,
+      );
       for (const a of acked.filter((x) => x.replica === 0)) {
         const got = await clients[2]!.send(new GetLayerVersionCommand({ LayerName: a.name, VersionNumber: a.version }));
         expect((await download(got.Content!.Location!)).body.equals(a.zip)).toBe(true);
