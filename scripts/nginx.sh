@@ -11,11 +11,7 @@ find_bin() {
 }
 if ! bin="$(find_bin)"; then
   if [ -n "${CI:-}" ] && command -v apt-get >/dev/null; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "nginx: installing nginx-core (apt-get)" >&2
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-core >/dev/null
+    bash "$(dirname "$0")/apt-install.sh" nginx-core
     bin="$(find_bin)"
   else
     echo "nginx: not installed; install it, e.g. apt-get install nginx-core" >&2

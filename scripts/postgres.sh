@@ -12,11 +12,7 @@ find_bin() {
 }
 if ! dir="$(find_bin)"; then
   if [ -n "${CI:-}" ] && command -v apt-get >/dev/null; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "postgres: installing postgresql (apt-get)" >&2
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    bash "$(dirname "$0")/apt-install.sh" postgresql
     dir="$(find_bin)"
   else
     echo "postgres: no PostgreSQL server programs (initdb, pg_ctl); install them, e.g. apt-get install postgresql" >&2

@@ -33,11 +33,7 @@ build .cache/nginx-bin scripts/nginx.sh "nginx" "the load-balancer test of the t
 # The console tests drive Debian's chromium through playwright-core (which downloads no browser). CI installs it;
 # elsewhere installing it is left to the developer (it needs root), and the browser tests say they did not run.
 if [ ! -x /usr/bin/chromium ] && [ -n "${CI:-}" ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "test setup: installing chromium (apt-get)"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  bash scripts/apt-install.sh chromium
 fi
 if [ -x /usr/bin/chromium ]; then
   echo "test setup: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) for the console's browser tests"

@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { LambdaClient, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand, type PublishLayerVersionCommandInput } from '@aws-sdk/client-lambda';
 import { expect, vi } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
 import { bytesOf, inPieces, mergeHeaders, sendRaw } from './http.js';
@@ -317,4 +317,16 @@ export async function startAwsApp(): Promise<{ t: TestApp; client: LambdaClient 
 export async function stopAwsApp(t: TestApp | undefined, ...clients: (LambdaClient | undefined)[]): Promise<void> {
   for (const c of clients) c?.destroy();
   await t?.close();
+}
+
+/** Every version of a layer the server holds, through ListLayerVersions pages. */
+export async function listedVersions(client: LambdaClient, name: string): Promise<number[]> {
+  const versions: number[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await client.send(new ListLayerVersionsCommand({ LayerName: name, Marker, MaxItems: 50 }));
+    versions.push(...page.LayerVersions!.map((v) => v.Version!));
+    Marker = page.NextMarker;
+  } while (Marker);
+  return versions;
 }

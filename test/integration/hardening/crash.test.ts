@@ -7,11 +7,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { BACKEND, METADATA, backendEnv, blobKeysOf, rowBlobKeys } from '../../helpers/app.js';
-import { download, lambdaClient, publish, sha256Base64 } from '../../helpers/aws.js';
+import { download, lambdaClient, listedVersions, publish, sha256Base64 } from '../../helpers/aws.js';
 import { freePort, killHard, ready, spawnStrata, type StrataProcess } from '../../helpers/process.js';
 import { makeZip } from '../../helpers/zips.js';
 
@@ -58,18 +58,6 @@ function publishers(client: LambdaClient, round: number, acked: Acked[], stats: 
     stopped = true;
     await Promise.all(loops);
   };
-}
-
-/** Every version of a layer the server holds, through ListLayerVersions pages. */
-async function listedVersions(client: LambdaClient, name: string): Promise<number[]> {
-  const versions: number[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListLayerVersionsCommand({ LayerName: name, Marker, MaxItems: 50 }));
-    versions.push(...page.LayerVersions!.map((v) => v.Version!));
-    Marker = page.NextMarker;
-  } while (Marker);
-  return versions;
 }
 
 describe(`crash safety (${BACKEND}, ${METADATA})`, () => {

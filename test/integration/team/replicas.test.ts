@@ -9,15 +9,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeleteLayerVersionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand, ListLayerVersionsCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { DeleteLayerVersionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { backendEnv, blobKeysOf } from '../../helpers/app.js';
-import { ACCOUNT, download, lambdaClient, publish, sha256Base64 } from '../../helpers/aws.js';
+import { ACCOUNT, download, lambdaClient, listedVersions, publish, sha256Base64 } from '../../helpers/aws.js';
 import { freePort, killHard, ready, spawnStrata, type StrataProcess } from '../../helpers/process.js';
 import { makeZip } from '../../helpers/zips.js';
 
@@ -54,17 +51,6 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   } finally {
     await client.end();
   }
-}
-
-async function listedVersions(client: LambdaClient, name: string): Promise<number[]> {
-  const versions: number[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListLayerVersionsCommand({ LayerName: name, Marker, MaxItems: 50 }));
-    versions.push(...page.LayerVersions!.map((v) => v.Version!));
-    Marker = page.NextMarker;
-  } while (Marker);
-  return versions;
 }
 
 describe('three replicas on one PostgreSQL and one MinIO bucket', () => {
