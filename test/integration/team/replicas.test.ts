@@ -147,7 +147,7 @@ describe('three replicas on one PostgreSQL and one MinIO bucket', () => {
       }
       console.log(
         `replicas: kill -9 of replica 1 of 3; acknowledged ${acked.filter((a) => a.replica === 0).length} (killed, ` +
-        `${failures[0]} cut off), ${acked.filter((a) => a.replica === 1).length} and ${acked.filter((a) => a.replica === 2).length} ` +
+        `${failures[0]} requests to it failed: in flight at the kill or sent after it), ${acked.filter((a) => a.replica === 1).length} and ${acked.filter((a) => a.replica === 2).length} ` +
         `(survivors, none failed), ${acked.length - afterKill} of them after the kill; all read back`,
       );
       for (const a of acked.filter((x) => x.replica === 0)) {
