@@ -52,7 +52,7 @@ export default fp<{ config: Config }>(
     let layers: LayerService, backend: BlobBackend, objects: ObjectService;
     try {
       // The SQLite file also keeps what the filesystem bucket store knows of its objects, whatever holds the layers.
-      db = openDatabase(join(config.dataDir, 'strata.sqlite'));
+      db = openDatabase(join(config.dataDir, 'strata.sqlite'), config.durability);
       repo = config.metadataUrl ? await PostgresLayerRepo.open(config.metadataUrl) : new SqliteLayerRepo(db);
       // Shared by every replica of one metadata store: the blobs' prefix, the link and token secrets.
       const instanceId = await repo.setting('instance-id', () => randomBytes(8).toString('hex'));
@@ -60,7 +60,7 @@ export default fp<{ config: Config }>(
       const uploadSecret = await repo.setting('upload-token-secret', () => randomBytes(32).toString('hex'));
       backend = createBlobBackend(config, instanceId);
       backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
-      const staging = new StagingArea(join(config.dataDir, 'staging'));
+      const staging = new StagingArea(join(config.dataDir, 'staging'), config.durability);
       objects = createObjectService(config, db, uploadSecret, staging, instanceId);
       // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
       layers = new LayerService(
