@@ -1,7 +1,9 @@
 // The floor of `npm run bench`: the least a publish must do, written plainly. It streams the body, decodes the
-// base64 of "ZipFile", hashes it (SHA-256, and CRC-64 with Strata's own engine), writes, fsyncs and renames
-// the file, and lists the zip's central directory. No framework, validation, metadata or error shapes.
-// Usage: node bench/floor-server.mjs PORT DIR (after `npm run build`, for dist/codec/crc64.js).
+// base64 of "ZipFile", hashes it (SHA-256, and CRC-64 with Strata's own engine), writes and renames the file,
+// and lists the zip's central directory. No framework, validation, metadata or error shapes. With `power`, the
+// durability of STRATA_DURABILITY=power: it also fsyncs the file before the rename and the directory after it;
+// with `process` (the default, as Strata's) the kernel keeps the pages, which outlive a kill -9.
+// Usage: node bench/floor-server.mjs PORT DIR [process|power] (after `npm run build`, for dist/codec/crc64.js).
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { Crc64 } from '../dist/codec/crc64.js';
 
 const [port, dir] = [Number(process.argv[2]), process.argv[3]];
+const power = process.argv[4] === 'power';
 const MARK = Buffer.from('"ZipFile":"');
 await mkdir(join(dir, 'blobs'), { recursive: true });
 
@@ -39,11 +42,18 @@ async function publish(req) {
     size += bytes.length;
     await fh.write(bytes);
   }
-  await fh.sync();
+  if (power) await fh.sync();
   await fh.close();
   const blob = join(dir, 'blobs', randomBytes(16).toString('hex'));
   await rename(path, blob);
+  if (power) await syncPath(join(dir, 'blobs'));
   return { CodeSha256: sha.digest('base64'), CodeSize: size, Crc64: crc.toString(), Entries: await listZip(blob) };
+}
+
+async function syncPath(path) {
+  const fh = await open(path, 'r');
+  await fh.sync();
+  await fh.close();
 }
 
 /** Counts the central directory's records, read from the end of the file (no data is read). */

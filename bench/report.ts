@@ -6,7 +6,9 @@ export const NAMES = {
   fc: 'Strata, FC path',
   minio: 'Strata, MinIO',
   verify: 'Strata, STRATA_AUTH=verify',
+  power: 'Strata, STRATA_DURABILITY=power',
   floor: 'floor',
+  floorPower: 'floor, power',
   baseline: 'baseline',
   flagged: 'Strata, --flags',
   baselineFc: 'baseline, FC path',
@@ -83,6 +85,10 @@ export function printTargets(figures: Figures, peers: string[], listing: [string
   ratio('1 KB median vs floor', ROWS.small, NAMES.strata, NAMES.floor, 1.3);
   ratio('5 MB median vs floor', ROWS.medium, NAMES.strata, NAMES.floor, 1.1);
   ratio('50 MB median vs floor', ROWS.large, NAMES.strata, NAMES.floor, 1.1);
+  // STRATA_DURABILITY=power against the floor that syncs the same file and directory.
+  ratio('power: 1 KB median vs floor, power', ROWS.small, NAMES.power, NAMES.floorPower, 1.3);
+  ratio('power: 5 MB median vs floor, power', ROWS.medium, NAMES.power, NAMES.floorPower, 1.1);
+  ratio('power: 50 MB median vs floor, power', ROWS.large, NAMES.power, NAMES.floorPower, 1.1);
   absolute('peak RSS over the run', ROWS.peak, 100);
   absolute('idle RSS', ROWS.idle, 70);
   for (const [row, at10, atBig] of listing) {

@@ -75,11 +75,17 @@ async function main() {
     }
   };
   try {
-    const floor = await tryStart(NAMES.floor, startFloor);
+    // The floor with Strata's default durability (no fsync), and with power's (the file and its directory synced).
+    const floor = await tryStart(NAMES.floor, () => startFloor(NAMES.floor, 'process'));
     if (floor) add({ name: NAMES.floor, server: floor, path: awsPath, dialect: 'aws' });
+    const floorPower = await tryStart(NAMES.floorPower, () => startFloor(NAMES.floorPower, 'power'));
+    if (floorPower) add({ name: NAMES.floorPower, server: floorPower, path: awsPath, dialect: 'aws' });
     const strata = (await tryStart(NAMES.strata, () => startStrata(NAMES.strata)))!;
     add({ name: NAMES.strata, server: strata, path: awsPath, dialect: 'aws' });
     add({ name: NAMES.fc, server: strata, path: fcPath, dialect: 'fc', sharedProcess: true });
+    // The default durability is process (README "Durability"); this column prices power's fsyncs.
+    const power = await tryStart(NAMES.power, () => startStrata(NAMES.power, { STRATA_DURABILITY: 'power' }));
+    if (power) add({ name: NAMES.power, server: power, path: awsPath, dialect: 'aws' });
     const verifying = await tryStart(NAMES.verify, () => startStrata(NAMES.verify, VERIFY_ENV));
     if (verifying) add({ name: NAMES.verify, server: verifying, path: awsPath, dialect: 'aws', sign: sigv4Headers });
     if (flags) {

@@ -72,9 +72,10 @@ export function startStrata(
   }));
 }
 
-export function startFloor(): Promise<Server> {
-  return launch('floor', (port, dir) => ({
-    cmd: process.execPath, args: ['bench/floor-server.mjs', String(port), dir], probe: '/',
+/** `durability`: as STRATA_DURABILITY (bench/floor-server.mjs). */
+export function startFloor(name: string, durability: 'process' | 'power'): Promise<Server> {
+  return launch(name, (port, dir) => ({
+    cmd: process.execPath, args: ['bench/floor-server.mjs', String(port), dir, durability], probe: '/',
   }));
 }
 

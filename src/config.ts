@@ -10,6 +10,13 @@ const ConfigSchema = z.object({
   STRATA_HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 to serve other machines or containers'),
   STRATA_PORT: z.coerce.number().int().min(0).max(65535).default(4588).describe('Port to listen on (0: any free port)'),
   STRATA_DATA_DIR: z.string().min(1).default('./.strata').describe('Where the SQLite file and the blobs live; one Strata at a time'),
+  // What an acknowledged publish survives (README "Durability"): process: kill -9 and a restart (the kernel holds the
+  // written pages); power: also a power cut or an operating-system crash (fsync of each file and directory, SQLite
+  // synchronous = FULL).
+  STRATA_DURABILITY: z
+    .enum(['process', 'power'], { error: (issue) => `must be process or power, not '${String(issue.input)}'` })
+    .default('process')
+    .describe('What an acknowledged publish survives: process (kill -9, restart) or power (also a power cut)'),
   STRATA_PUBLIC_URL: z.string().url().optional().describe('Base URL of download links (default: the host each request came to)'),
   STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('fatal, error, warn, info, debug, trace or silent'),
   STRATA_LOG_FORMAT: z.enum(['text', 'json']).default('text').describe('text: one readable line per request; json: one JSON object per line'),
@@ -86,10 +93,15 @@ const ConfigSchema = z.object({
 
 export type ConfigEnv = z.infer<typeof ConfigSchema>;
 
+/** What an acknowledged write survives: the end of the Strata process, or also the machine's (a power cut). */
+export type Durability = ConfigEnv['STRATA_DURABILITY'];
+
 export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** power: files, directories and SQLite commits are synced to the disk before a write is acknowledged. */
+  durability: Durability;
   /** Base URL of download links; when unset they follow the Host each request came to. */
   publicUrl: string | undefined;
   logLevel: ConfigEnv['STRATA_LOG_LEVEL'];
@@ -198,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     host: c.STRATA_HOST,
     port: c.STRATA_PORT,
     dataDir: c.STRATA_DATA_DIR,
+    durability: c.STRATA_DURABILITY,
     publicUrl: c.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: c.STRATA_LOG_LEVEL,
     logFormat: c.STRATA_LOG_FORMAT,
@@ -268,6 +281,7 @@ export function describeConfig(config: Config): string[] {
     `STRATA_HOST=${config.host}`,
     `STRATA_PORT=${config.port}`,
     `STRATA_DATA_DIR=${config.dataDir}`,
+    `STRATA_DURABILITY=${config.durability}`,
     `STRATA_PUBLIC_URL=${config.publicUrl ?? "(download links follow each request's Host)"}`,
     `STRATA_LOG_LEVEL=${config.logLevel}`,
     `STRATA_LOG_FORMAT=${config.logFormat}`,

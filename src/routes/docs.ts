@@ -9,7 +9,8 @@ export const OPENAPI_PREFIX = '/_strata/openapi';
 
 export default async function docsRoutes(app: FastifyInstance) {
   let rendered: Map<string, { yaml: string; json: string }> | undefined;
-  // Rendered on first request; the YAML module (about 9 MiB resident) is loaded only then.
+  // Rendered on first request. (The YAML module is imported here only then, but @fastify/swagger, registered at
+  // start by plugins/openapi.ts, already requires it: it is in memory from the start either way.)
   const documents = async () => {
     if (!rendered) {
       const { stringify } = await import('yaml');

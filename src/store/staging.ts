@@ -3,6 +3,7 @@ import { mkdir, rm, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LayerDigest } from '../codec/digest.js';
 import { StoredEntryScanner } from '../codec/zip-stored-scan.js';
+import type { Durability } from '../config.js';
 import type { ContentDigests } from '../core/model.js';
 
 /**
@@ -11,7 +12,11 @@ import type { ContentDigests } from '../core/model.js';
  * the blob.
  */
 export class StagingArea {
-  constructor(readonly dir: string) {}
+  /**
+   * `durability` power: each staged file is synced to the disk before it may become a blob. process: it is not,
+   * since the kernel's page cache outlives the process and a kill -9 loses no written byte (README "Durability").
+   */
+  constructor(readonly dir: string, readonly durability: Durability = 'power') {}
 
   /** Clears leftovers of a previous run (uploads that were in flight when it stopped). */
   async reset(): Promise<void> {
@@ -20,7 +25,7 @@ export class StagingArea {
   }
 
   create(): StagedFile {
-    return new StagedFile(join(this.dir, randomBytes(16).toString('hex')));
+    return new StagedFile(join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power');
   }
 }
 
@@ -50,8 +55,8 @@ function giveBack(blocks: Buffer[]): void {
 
 /**
  * One staged upload. Bytes are copied into blocks; full blocks are written by one writer loop (several at a
- * time, with writev). `finish()` resolves once every byte is written and starts the fsync, which `synced()`
- * awaits: the zip check can read the file meanwhile, through `read()`.
+ * time, with writev). `finish()` resolves once every byte is written and starts the fsync (when `toDisk`), which
+ * `synced()` awaits: the zip check can read the file meanwhile, through `read()`.
  */
 export class StagedFile {
   /** The CRC-32s of the zip's stored entries, seen as the bytes went by (the zip check need not reread them). */
@@ -78,7 +83,8 @@ export class StagedFile {
   private sinceSync = 0;
   private rangeSync: Promise<void> | undefined;
 
-  constructor(readonly path: string) {
+  /** `toDisk`: sync the bytes to the disk (finish() starts it, synced() awaits it); else they stay with the kernel. */
+  constructor(readonly path: string, private readonly toDisk = true) {
     // Read and write: the zip check reads the file through the same handle.
     this.opening = open(path, 'wx+');
     this.opening.then((fh) => (this.handle = fh), (err: Error) => (this.failure ??= err));
@@ -143,7 +149,7 @@ export class StagedFile {
         giveBack(blocks);
         this.queued -= size;
         this.sinceSync += size;
-        if (this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
+        if (this.toDisk && this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
           this.sinceSync = 0;
           // Not awaited: the disk writes back while more arrives; finish() waits for it.
           this.rangeSync = fh.datasync().finally(() => (this.rangeSync = undefined));
@@ -157,7 +163,7 @@ export class StagedFile {
     }
   }
 
-  /** Resolves once every byte is written; the digests describe exactly those bytes. Starts the fsync. */
+  /** Resolves once every byte is written; the digests describe exactly those bytes. Starts the fsync (if toDisk). */
   async finish(): Promise<ContentDigests> {
     if (this.finished) return this.finished;
     if (this.failure) throw this.failure;
@@ -172,15 +178,17 @@ export class StagedFile {
     this.full = [];
     this.current = undefined;
     this.queued = 0;
-    this.syncing = (async () => {
-      await this.rangeSync;
-      await fh.sync();
-    })();
+    this.syncing = this.toDisk
+      ? (async () => {
+          await this.rangeSync;
+          await fh.sync();
+        })()
+      : Promise.resolve();
     this.syncing.catch(() => undefined); // reported by synced()
     this.finished = this.digest.result();
     return this.finished;
   }
-  /** Resolves once the file's bytes are on the disk (after finish()). */
+  /** Resolves once the file's bytes are on the disk, or at once when they need not be (after finish()). */
   async synced(): Promise<void> {
     if (!this.syncing) throw new Error('StagedFile.synced() before finish()');
     await this.syncing;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Durability } from '../../config.js';
 import type { BlobStore } from '../../core/ports.js';
 
 const KEY = /^[0-9a-f]{32}$/;
@@ -11,7 +12,8 @@ export class FsBlobStore implements BlobStore {
   /** Shard directories known to exist, so that a publish makes no mkdir call for them. */
   private readonly shards = new Set<string>();
 
-  constructor(private readonly dir: string) {}
+  /** `durability` power: each rename into a shard is made durable by syncing the shard directory. */
+  constructor(private readonly dir: string, private readonly durability: Durability = 'power') {}
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -27,7 +29,7 @@ export class FsBlobStore implements BlobStore {
       this.shards.add(shard);
     }
     await rename(localPath, join(shard, key));
-    await syncDir(shard);
+    if (this.durability === 'power') await syncPath(shard);
     return key;
   }
 
@@ -82,9 +84,12 @@ export class FsBlobStore implements BlobStore {
   }
 }
 
-/** Makes a rename durable: the directory entry itself must reach the disk. */
-export async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+/**
+ * Syncs a file, or a directory, to the disk. Of a directory, it makes a rename durable against a power cut: the
+ * directory entry itself must reach the disk. (Against a kill -9 it already is: a rename is done once it returns.)
+ */
+export async function syncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
   try {
     await fh.sync();
   } finally {

@@ -53,7 +53,7 @@ export function createBlobBackend(config: Config, instanceId: string): BlobBacke
       health: async () => ({ type: 'minio', endpoint: config.minio!.endpoint, bucket: config.minio!.bucket, ...(await store.health()) }),
     };
   }
-  const store = new FsBlobStore(join(config.dataDir, 'blobs'));
+  const store = new FsBlobStore(join(config.dataDir, 'blobs'), config.durability);
   return {
     store,
     sources: new FsObjectSource(join(config.dataDir, 'buckets')),

@@ -6,7 +6,8 @@ import { Crc64 } from '../../codec/crc64.js';
 import {
   BucketMissing, ObjectKeyUnusable, type BucketStore, type ByteRange, type NewObject, type ObjectInfo, type StagedObject,
 } from '../../core/buckets.js';
-import { syncDir } from '../blob/fs-blob-store.js';
+import type { Durability } from '../../config.js';
+import { syncPath } from '../blob/fs-blob-store.js';
 import { ConfinedRoot } from '../confined-path.js';
 import { keySegments } from './keys.js';
 import type { ObjectMetaRepo, ObjectMetaRow } from './object-meta-repo.js';
@@ -25,7 +26,8 @@ const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 export class FsBucketStore implements BucketStore {
   private readonly confined: ConfinedRoot;
 
-  constructor(private readonly root: string, private readonly meta: ObjectMetaRepo) {
+  /** `durability` power: the directory of each object written is synced, so that the rename survives a power cut. */
+  constructor(private readonly root: string, private readonly meta: ObjectMetaRepo, private readonly durability: Durability = 'power') {
     this.confined = new ConfinedRoot(root);
   }
 
@@ -52,9 +54,10 @@ export class FsBucketStore implements BucketStore {
       // The staging area is on another filesystem: copy next to the target first, then rename.
       const sibling = join(dir, `.strata-upload-${randomBytes(8).toString('hex')}`);
       await copyFile(staged.path, sibling);
+      if (this.durability === 'power') await syncPath(sibling);
       await rename(sibling, file);
     });
-    await syncDir(dir);
+    if (this.durability === 'power') await syncPath(dir);
     const written = await stat(file);
     const row: ObjectMetaRow = {
       size: written.size,

@@ -12,5 +12,5 @@ export function createBucketStore(config: Config, db: Db): BucketStore {
   if (config.blobBackend === 'minio' && config.minio) {
     return new MinioBucketStore(minioClient(config.minio), config.minio.endpoint, config.minio.region);
   }
-  return new FsBucketStore(join(config.dataDir, 'buckets'), new ObjectMetaRepo(db));
+  return new FsBucketStore(join(config.dataDir, 'buckets'), new ObjectMetaRepo(db), config.durability);
 }

@@ -1,13 +1,18 @@
 import Database from 'better-sqlite3';
+import type { Durability } from '../../config.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string): Db {
+/**
+ * In WAL mode, NORMAL writes each commit to the WAL file before it returns, so it survives the end of the process
+ * (kill -9); only a power cut or an operating-system crash may lose the last commits. FULL also syncs the WAL at
+ * each commit, so they survive that too (sqlite.org/pragma.html#pragma_synchronous, sqlite.org/wal.html).
+ */
+export function openDatabase(file: string, durability: Durability = 'power'): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${durability === 'power' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

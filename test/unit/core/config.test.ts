@@ -25,6 +25,20 @@ describe('config', () => {
   });
 });
 
+describe('config: durability', () => {
+  it('config: STRATA_DURABILITY defaults to process and takes power, from the environment or --durability', () => {
+    expect(loadConfig({}).durability).toBe('process');
+    expect(loadConfig({ STRATA_DURABILITY: 'power' }).durability).toBe('power');
+    expect(loadConfig({ STRATA_DURABILITY: 'power' }, ['--durability', 'process']).durability).toBe('process');
+  });
+
+  it('config: refuses a STRATA_DURABILITY other than process or power, and names both', () => {
+    expect(() => loadConfig({ STRATA_DURABILITY: 'fsync' })).toThrow(ConfigError);
+    expect(() => loadConfig({ STRATA_DURABILITY: 'fsync' })).toThrow("STRATA_DURABILITY: must be process or power, not 'fsync'");
+    expect(() => loadConfig({}, ['--durability=Power'])).toThrow("STRATA_DURABILITY: must be process or power, not 'Power'");
+  });
+});
+
 describe('config: signatures', () => {
   it('config: STRATA_AUTH defaults to off, with a 15-minute skew', () => {
     expect(loadConfig({}).auth).toEqual({

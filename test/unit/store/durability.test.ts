@@ -1,0 +1,73 @@
+/**
+ * STRATA_DURABILITY as the stores apply it: power syncs the staged file, the blob's directory and each SQLite
+ * commit to the disk; process leaves the written pages to the kernel (README "Durability"). The syncs are counted
+ * on node's FileHandle, the class every fs/promises call of the stores goes through.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FsBlobStore } from '../../../src/store/blob/fs-blob-store.js';
+import { openDatabase } from '../../../src/store/sqlite/db.js';
+import { StagingArea } from '../../../src/store/staging.js';
+
+let dir: string;
+let fileHandle: { sync(): Promise<void>; datasync(): Promise<void> };
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'strata-durability-'));
+  const fh = await open(join(dir, 'probe'), 'w');
+  fileHandle = Object.getPrototypeOf(fh) as typeof fileHandle;
+  await fh.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+/** Stages `size` random bytes, adopts them as a blob, and counts the fsyncs on the way. */
+async function publishBlob(durability: 'process' | 'power', size: number) {
+  const sync = vi.spyOn(fileHandle, 'sync');
+  const datasync = vi.spyOn(fileHandle, 'datasync');
+  const staging = new StagingArea(join(dir, `staging-${durability}-${size}`), durability);
+  await staging.reset();
+  const blobs = new FsBlobStore(join(dir, `blobs-${durability}-${size}`), durability);
+  await blobs.init();
+  const data = randomBytes(size);
+  const file = staging.create();
+  for (let off = 0; off < data.length; off += 1 << 20) await file.write(data.subarray(off, off + (1 << 20)));
+  const digests = await file.finish();
+  await file.synced();
+  const key = await blobs.adopt(file.path);
+  file.markMoved();
+  await file.discard();
+  expect(readFileSync(join(dir, `blobs-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
+  expect(digests.size).toBe(size);
+  return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
+}
+
+describe('durability', () => {
+  it('PublishLayerVersion: with power the staged file and the blob directory are synced to the disk', async () => {
+    // One fsync of the file, one of the shard directory after the rename.
+    expect(await publishBlob('power', 1024)).toEqual({ syncs: 2, datasyncs: 0 });
+    // A large upload is also synced every 8 MiB as it arrives, so that the last fsync has little left to do.
+    expect((await publishBlob('power', 20 << 20)).datasyncs).toBeGreaterThanOrEqual(1);
+  });
+
+  it('PublishLayerVersion: with process nothing is synced, and the blob holds every byte', async () => {
+    expect(await publishBlob('process', 1024)).toEqual({ syncs: 0, datasyncs: 0 });
+    expect(await publishBlob('process', 20 << 20)).toEqual({ syncs: 0, datasyncs: 0 });
+  });
+
+  it('open: SQLite commits with synchronous FULL under power and NORMAL under process', () => {
+    // PRAGMA synchronous reads back as a number: 1 is NORMAL, 2 is FULL (sqlite.org/pragma.html#pragma_synchronous).
+    for (const [durability, level] of [['power', 2], ['process', 1]] as const) {
+      const db = openDatabase(join(dir, `${durability}.sqlite`), durability);
+      try {
+        expect(db.pragma('synchronous', { simple: true })).toBe(level);
+        expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      } finally {
+        db.close();
+      }
+    }
+  });
+});
