@@ -15,7 +15,7 @@ import { awsPath, fcPath, MB } from './client.js';
 import { compare, type Plan, type Target } from './compare.js';
 import { measureListing } from './listing.js';
 import { NAMES, printFigures, printTable, printTargets } from './report.js';
-import { startFloor, startMinistack, startMoto, startStrata, type Server } from './servers.js';
+import { scriptOutput, startFloor, startMinistack, startMoto, startStrata, type Server } from './servers.js';
 import { VERIFY_ENV, sigv4Headers } from './sign.js';
 
 const args = process.argv.slice(2);
@@ -43,14 +43,6 @@ function hashRows(): string[][] {
   return rows;
 }
 
-/** The MinIO server binary of scripts/minio.sh (built once, cached), or undefined without Go. */
-function minioBinary(): string | undefined {
-  try {
-    return execFileSync('bash', ['scripts/minio.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
 
 async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -99,7 +91,8 @@ async function main() {
         add({ name: NAMES.baselineFc, server: base, path: fcPath, dialect: 'fc', sharedProcess: true });
       }
     }
-    const bin = minioBinary();
+    // The MinIO server binary of scripts/minio.sh (built once, cached), or undefined without Go.
+    const bin = scriptOutput('scripts/minio.sh');
     if (bin) {
       const minio = await startMinio(bin);
       stops.push(minio.stop);

@@ -4,7 +4,7 @@
  * and the peers from PyPI (moto in server mode, ministack). A peer that is not installed, or does not start,
  * is reported as not run, with the reason.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,4 +113,16 @@ function pythonPackageVersion(venv: string, pkg: string): string {
 
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
+}
+
+/**
+ * What a set-up script of scripts/ prints (the path of what it built or found, e.g. scripts/minio.sh's server
+ * binary), or undefined when it fails (no Go for MinIO, no PostgreSQL installed).
+ */
+export function scriptOutput(script: string): string | undefined {
+  try {
+    return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch {
+    return undefined;
+  }
 }

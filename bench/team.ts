@@ -11,7 +11,7 @@ import { startMinio } from '../test/helpers/minio-server.js';
 import { createDatabase, startPostgres } from '../test/helpers/postgres-server.js';
 import { MB, awsPath, bodiesOf, median, publish, zipOf } from './client.js';
 import { printTable } from './report.js';
-import { startStrata, type Server } from './servers.js';
+import { scriptOutput, startStrata, type Server } from './servers.js';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 2 : 4;
@@ -19,14 +19,6 @@ const SMALL = quick ? 10 : 25;
 const MEDIUM = quick ? 2 : 5;
 const BURST = quick ? 100 : 200;
 const log = (line: string) => console.error(`bench team: ${line}`);
-
-function binary(script: string): string | undefined {
-  try {
-    return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
 
 interface Column {
   name: string;
@@ -46,8 +38,8 @@ async function spread(ports: number[], body: Buffer, count: number): Promise<num
 
 async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-  const minioBin = binary('scripts/minio.sh');
-  const pgBin = binary('scripts/postgres.sh');
+  const minioBin = scriptOutput('scripts/minio.sh');
+  const pgBin = scriptOutput('scripts/postgres.sh');
   if (!minioBin || !pgBin) {
     console.log(`\nTeam benchmark not run: ${!minioBin ? 'no MinIO server binary (scripts/minio.sh)' : 'no PostgreSQL (scripts/postgres.sh)'}`);
     return;
