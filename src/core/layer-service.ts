@@ -106,8 +106,12 @@ export class LayerService {
       // The zip is checked while the staged file's fsync runs; it becomes the blob once both are done.
       await checkZip(staged, limits);
       await staged.synced();
-      const blobKey = await this.blobs.adopt(staged.path, digests);
-      if (this.blobs.adoptMovesFile) staged.markMoved();
+      let blobKey: string;
+      if (staged.inMemory) blobKey = await this.blobs.write(staged.contentInMemory!, digests);
+      else {
+        blobKey = await this.blobs.adopt(staged.path, digests);
+        if (this.blobs.adoptMovesFile) staged.markMoved();
+      }
       try {
         return await record({ ...digests, blobKey });
       } catch (err) {

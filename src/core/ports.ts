@@ -70,6 +70,11 @@ export interface BlobStore {
   adopt(localPath: string, digests: ContentDigests): Promise<string>;
   /** Whether adopt() moves the local file (it is then no longer at its path) rather than copying it. */
   readonly adoptMovesFile: boolean;
+  /**
+   * Stores content held in memory (a small layer, which never had a local file) as a new blob, durably as adopt()
+   * would; nothing is left behind when it fails.
+   */
+  write(bytes: Buffer, digests: ContentDigests): Promise<string>;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /**

@@ -45,6 +45,19 @@ async function publishBlob(durability: 'process' | 'power', size: number) {
   return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
 }
 
+/** Writes `size` random bytes held in memory as a blob (a small inline layer) and counts the fsyncs on the way. */
+async function writeBlob(durability: 'process' | 'power', size: number) {
+  vi.restoreAllMocks();
+  const sync = vi.spyOn(fileHandle, 'sync');
+  const datasync = vi.spyOn(fileHandle, 'datasync');
+  const blobs = new FsBlobStore(join(dir, `written-${durability}-${size}`), durability);
+  await blobs.init();
+  const data = randomBytes(size);
+  const key = await blobs.write(data);
+  expect(readFileSync(join(dir, `written-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
+  return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
+}
+
 describe('durability', () => {
   it('PublishLayerVersion: with power the staged file and the blob directory are synced to the disk', async () => {
     // One fsync of the file, one of the shard directory after the rename.
@@ -56,6 +69,14 @@ describe('durability', () => {
   it('PublishLayerVersion: with process nothing is synced, and the blob holds every byte', async () => {
     expect(await publishBlob('process', 1024)).toEqual({ syncs: 0, datasyncs: 0 });
     expect(await publishBlob('process', 20 << 20)).toEqual({ syncs: 0, datasyncs: 0 });
+  });
+
+  it('PublishLayerVersion: a small layer written from memory is synced with its directory under power only', async () => {
+    // One fsync of the file, one of the shard directory it was created in; under process none, whatever the size
+    // (up to 64 KiB in one synchronous write, above that through the thread pool).
+    expect(await writeBlob('power', 1024)).toEqual({ syncs: 2, datasyncs: 0 });
+    expect(await writeBlob('process', 1024)).toEqual({ syncs: 0, datasyncs: 0 });
+    expect(await writeBlob('process', 512 * 1024)).toEqual({ syncs: 0, datasyncs: 0 });
   });
 
   it('open: SQLite commits with synchronous FULL under power and NORMAL under process', () => {
