@@ -96,7 +96,10 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
   env = { ...(await backendEnv(env)), ...env };
   env = { ...env, ...verifyEnv(env, `${dataDir}.credentials`) };
   // Through the in-process API users get (src/index.ts).
-  const strata = await startStrata({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, ...env });
+  // Every response is checked against its documented schema (a mismatch fails the request, hence the test).
+  const strata = await startStrata({
+    STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, STRATA_CHECK_RESPONSES: 'on', ...env,
+  });
   const { app, config, url, port: boundPort } = strata;
   registerApp(url, env);
   return {
