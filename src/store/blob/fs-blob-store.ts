@@ -21,8 +21,24 @@ export class FsBlobStore implements BlobStore {
   /** `durability` power: each rename into a shard is made durable by syncing the shard directory. */
   constructor(private readonly dir: string, private readonly durability: Durability = 'power') {}
 
+  /**
+   * Makes the 256 shard directories at start, so that no publish waits for a mkdir (the first few hundred
+   * publishes of a new data directory each made one).
+   */
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    const present = new Set(await readdir(this.dir));
+    let made = false;
+    for (let i = 0; i < 256; i++) {
+      const name = i.toString(16).padStart(2, '0');
+      if (!present.has(name)) {
+        await mkdir(join(this.dir, name), { recursive: true });
+        made = true;
+      }
+      this.shards.add(join(this.dir, name));
+    }
+    // Under power, the new directories' entries reach the disk before any blob is renamed into them.
+    if (made && this.durability === 'power') await syncPath(this.dir);
   }
 
   readonly adoptMovesFile = true;

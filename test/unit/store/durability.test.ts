@@ -4,7 +4,7 @@
  * on node's FileHandle, the class every fs/promises call of the stores goes through.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +26,13 @@ afterEach(() => vi.restoreAllMocks());
 
 /** Stages `size` random bytes, adopts them as a blob, and counts the fsyncs on the way. */
 async function publishBlob(durability: 'process' | 'power', size: number) {
-  const sync = vi.spyOn(fileHandle, 'sync');
-  const datasync = vi.spyOn(fileHandle, 'datasync');
   const staging = new StagingArea(join(dir, `staging-${durability}-${size}`), durability);
   await staging.reset();
   const blobs = new FsBlobStore(join(dir, `blobs-${durability}-${size}`), durability);
   await blobs.init();
+  vi.restoreAllMocks();
+  const sync = vi.spyOn(fileHandle, 'sync');
+  const datasync = vi.spyOn(fileHandle, 'datasync');
   const data = randomBytes(size);
   const file = staging.create();
   for (let off = 0; off < data.length; off += 1 << 20) await file.write(data.subarray(off, off + (1 << 20)));
@@ -47,11 +48,11 @@ async function publishBlob(durability: 'process' | 'power', size: number) {
 
 /** Writes `size` random bytes held in memory as a blob (a small inline layer) and counts the fsyncs on the way. */
 async function writeBlob(durability: 'process' | 'power', size: number) {
+  const blobs = new FsBlobStore(join(dir, `written-${durability}-${size}`), durability);
+  await blobs.init();
   vi.restoreAllMocks();
   const sync = vi.spyOn(fileHandle, 'sync');
   const datasync = vi.spyOn(fileHandle, 'datasync');
-  const blobs = new FsBlobStore(join(dir, `written-${durability}-${size}`), durability);
-  await blobs.init();
   const data = randomBytes(size);
   const key = await blobs.write(data);
   expect(readFileSync(join(dir, `written-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
@@ -90,5 +91,20 @@ describe('durability', () => {
         db.close();
       }
     }
+  });
+});
+
+describe('blob shards', () => {
+  it('init: the 256 shard directories exist before the first publish, and a start keeps what is in them', async () => {
+    const root = join(dir, 'shards');
+    const blobs = new FsBlobStore(root, 'process');
+    await blobs.init();
+    const shards = readdirSync(root).sort();
+    expect(shards).toHaveLength(256);
+    expect(shards[0]).toBe('00');
+    expect(shards[255]).toBe('ff');
+    const key = await blobs.write(Buffer.from('kept'));
+    await new FsBlobStore(root, 'process').init();
+    expect(readFileSync(join(root, key.slice(0, 2), key), 'utf8')).toBe('kept');
   });
 });
