@@ -67,4 +67,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (bucket, key)
   ) WITHOUT ROWID;
   `,
+  /* 3: small layers kept beside their versions (inline-blobs.ts), removed with them */ `
+  CREATE TABLE inline_blobs (
+    blob_key TEXT PRIMARY KEY,   -- the version's blob_key
+    bytes    BLOB NOT NULL
+  );
+  `,
 ];
