@@ -34,6 +34,8 @@ const team = 'test/integration/team/**';
 // The AWS SDK warns, once per process, that its releases after January 2027 will need Node 22. Silenced here, for
 // the test run only (its own documented switch), so that it does not repeat in every test file on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// Strata servers the tests start as processes check every response against its documented schema.
+process.env.STRATA_CHECK_RESPONSES = 'on';
 
 export default defineConfig({
   test: {

@@ -28,6 +28,11 @@ export interface Plan {
   burst: number;
   /** How many 20 MB publishes precede the "RSS after" reading. */
   rssLayers: number;
+  /**
+   * 1 KB publishes per target before the 1 KB rows are sampled: a Node server runs its hot path interpreted until V8
+   * has compiled it, which takes a few hundred requests. The first 20 of them are reported as a row of their own.
+   */
+  warmup: number;
 }
 
 /** Row name → target name → figure. */
@@ -35,6 +40,7 @@ export type Figures = Map<string, Map<string, number>>;
 
 export const ROWS = {
   idle: 'idle RSS (MiB)',
+  cold: '1 KB publish, first 20 after start, median (ms)',
   small: '1 KB publish, median (ms)',
   burst: '1 KB publishes/s, 8 in flight',
   medium: '5 MB publish, median (ms)',
@@ -72,7 +78,12 @@ export async function compare(targets: Target[], plan: Plan, log: (line: string)
   for (const [row, size, runs] of sizes) {
     const bodies = bodiesOf(await zipOf(size));
     const samples = new Map(targets.map((t) => [t.name, [] as number[]]));
-    for (const t of targets) await publish(t, `warm-${size}`, bodies[t.dialect]);
+    for (const t of targets) {
+      const first: number[] = [];
+      const warmup = size === 1_000 ? plan.warmup : 1;
+      for (let i = 0; i < warmup; i++) first.push(await publish(t, `warm-${size}`, bodies[t.dialect]));
+      if (size === 1_000) put(ROWS.cold, t.name, median(first.slice(0, 20)));
+    }
     for (let round = 0; round < plan.rounds; round++) {
       for (const t of rotate(targets, round)) {
         for (let i = 0; i < runs; i++) samples.get(t.name)!.push(await publish(t, `lat-${size}`, bodies[t.dialect]));

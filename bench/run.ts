@@ -25,8 +25,8 @@ const baseline = args.find((a) => a.startsWith('--baseline='))?.split('=')[1];
 const flags = args.find((a) => a.startsWith('--flags='))?.slice('--flags='.length).split(' ').filter(Boolean);
 const listSize = Number(args.find((a) => a.startsWith('--list-size='))?.split('=')[1] ?? (quick ? 1_000 : 10_000));
 const plan: Plan = quick
-  ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5 }
-  : { rounds: 4, small: 25, medium: 5, large: 4, burst: 200, rssLayers: 20 };
+  ? { rounds: 2, small: 10, medium: 2, large: 1, burst: 100, rssLayers: 5, warmup: 300 }
+  : { rounds: 4, small: 25, medium: 5, large: 4, burst: 200, rssLayers: 20, warmup: 300 };
 const log = (line: string) => console.error(`bench: ${line}`);
 
 function hashRows(): string[][] {

@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import cloudViews from './plugins/cloud-views.js';
 import openapi, { documentOnly } from './plugins/openapi.js';
@@ -20,6 +19,7 @@ import metrics from './plugins/metrics.js';
 import requestLog, { loggerOptions } from './plugins/request-log.js';
 import resetRoutes from './routes/reset.js';
 import { Refusals, type ClientError } from './routes/refusals.js';
+import { responseSerializer } from './routes/response-serializer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,7 +63,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.server.on('checkExpectation', (req, res) => refusals.onUnmetExpectation(req, res));
   // Strata's own routes validate nothing themselves: their schemas document them and check their responses.
   app.setValidatorCompiler(documentOnly);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   await app.register(openapi);
   await app.register(requestLog);
   await app.register(metrics);

@@ -20,6 +20,8 @@ const ConfigSchema = z.object({
   STRATA_PUBLIC_URL: z.string().url().optional().describe('Base URL of download links (default: the host each request came to)'),
   STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('fatal, error, warn, info, debug, trace or silent'),
   STRATA_LOG_FORMAT: z.enum(['text', 'json']).default('text').describe('text: one readable line per request; json: one JSON object per line'),
+  // A developer's check (the test suite turns it on): responses are built in their wire shape and sent as they are.
+  STRATA_CHECK_RESPONSES: z.enum(['on', 'off']).default('off').describe('on: check every response against its documented schema'),
   STRATA_SEED: z.string().min(1).optional().describe('A seed manifest (JSON) of layer versions to create at start'),
   STRATA_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000').describe('AWS account of callers that do not name one'),
   STRATA_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1').describe('AWS region of callers whose request is not signed'),
@@ -109,6 +111,8 @@ export interface Config {
   /** A seed manifest to apply at start (core/seed.ts). */
   seed: string | undefined;
   linkTtlSeconds: number;
+  /** Check each response against its route's schema before it is sent (routes/response-serializer.ts). */
+  checkResponses: boolean;
   /** Time limits on connections: see README "Configuration". */
   http: {
     headersTimeoutSeconds: number;
@@ -216,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     logFormat: c.STRATA_LOG_FORMAT,
     seed: c.STRATA_SEED,
     linkTtlSeconds: c.STRATA_LINK_TTL_SECONDS,
+    checkResponses: c.STRATA_CHECK_RESPONSES === 'on',
     http: {
       headersTimeoutSeconds: c.STRATA_HEADERS_TIMEOUT_SECONDS,
       bodyTimeoutSeconds: c.STRATA_BODY_TIMEOUT_SECONDS,
@@ -287,6 +292,7 @@ export function describeConfig(config: Config): string[] {
     `STRATA_LOG_FORMAT=${config.logFormat}`,
     `STRATA_SEED=${config.seed ?? '(none)'}`,
     `STRATA_LINK_TTL_SECONDS=${config.linkTtlSeconds}`,
+    `STRATA_CHECK_RESPONSES=${config.checkResponses ? 'on' : 'off'}`,
     `STRATA_HEADERS_TIMEOUT_SECONDS=${config.http.headersTimeoutSeconds}`,
     `STRATA_BODY_TIMEOUT_SECONDS=${config.http.bodyTimeoutSeconds}`,
     `STRATA_MIN_BODY_RATE=${config.http.minBodyBytesPerSecond}`,

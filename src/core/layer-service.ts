@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { inspectZip, ZipInspectionError } from '../codec/zip.js';
 import { VersionTaken, type BlobStore, type LayerRepository, type ObjectLocation, type ObjectSource } from './ports.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
@@ -55,7 +56,7 @@ export class LayerService {
   }
 
   async publish(ref: LayerRef, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits): Promise<LayerVersion> {
-    return this.store(staged, limits, (content) => this.repo.insertVersion(ref, meta, content));
+    return this.store(staged, limits, (content, inline) => this.repo.insertVersion(ref, meta, content, inline));
   }
 
   /**
@@ -71,9 +72,9 @@ export class LayerService {
     if (existing) return this.compare(staged, existing);
     let sha256: Buffer | undefined;
     try {
-      const created = await this.store(staged, limits, (content) => {
+      const created = await this.store(staged, limits, (content, inline) => {
         sha256 = content.sha256;
-        return this.repo.insertVersionAt(ref, version, meta, content);
+        return this.repo.insertVersionAt(ref, version, meta, content, inline);
       });
       return { created: true, sameContent: true, version: created };
     } catch (err) {
@@ -94,9 +95,14 @@ export class LayerService {
     }
   }
 
-  /** Checks staged content, stores it as a blob and records it with `record`; on any failure, nothing is kept. */
+  /**
+   * Checks staged content, stores it and records it with `record`; on any failure, nothing is kept. Content small
+   * enough for the metadata store (`inlineContentMax`) goes to `record` as `inline` bytes, in the version's own
+   * transaction; the rest becomes a blob first.
+   */
   private async store(
-    staged: StagedFile, limits: PublishLimits, record: (content: StoredContent) => Promise<LayerVersion>,
+    staged: StagedFile, limits: PublishLimits,
+    record: (content: StoredContent, inline?: Buffer) => Promise<LayerVersion>,
   ): Promise<LayerVersion> {
     try {
       const digests = await staged.finish();
@@ -106,8 +112,16 @@ export class LayerService {
       // The zip is checked while the staged file's fsync runs; it becomes the blob once both are done.
       await checkZip(staged, limits);
       await staged.synced();
-      const blobKey = await this.blobs.adopt(staged.path, digests);
-      if (this.blobs.adoptMovesFile) staged.markMoved();
+      if (staged.inMemory && digests.size <= this.repo.inlineContentMax) {
+        // Keys of inline content look like the blob stores' own: links and listings cannot tell them apart.
+        return await record({ ...digests, blobKey: randomBytes(16).toString('hex') }, staged.contentInMemory);
+      }
+      let blobKey: string;
+      if (staged.inMemory) blobKey = await this.blobs.write(staged.contentInMemory!, digests);
+      else {
+        blobKey = await this.blobs.adopt(staged.path, digests);
+        if (this.blobs.adoptMovesFile) staged.markMoved();
+      }
       try {
         return await record({ ...digests, blobKey });
       } catch (err) {
@@ -124,10 +138,10 @@ export class LayerService {
 
   /** Empties the store, or the layers in `scope`: versions, policies, counters, and (before it returns) blobs. */
   async reset(scope: ResetScope): Promise<ResetResult> {
-    const { layers, versions, blobKeys } = await this.repo.reset(scope);
+    const { layers, versions, blobKeys, inline = 0 } = await this.repo.reset(scope);
     // Rows first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
     await Promise.all(blobKeys.map((key) => this.blobs.delete(key)));
-    return { layers, versions, blobs: blobKeys.length };
+    return { layers, versions, blobs: blobKeys.length + inline };
   }
 
   /** What the store holds, per cloud. */
@@ -178,7 +192,7 @@ export class LayerService {
     const content = await this.repo.deleteVersion(ref, version);
     if (!content && opts.mustExist) throw await this.missing(ref, version);
     // Row first: a blob left by a failure here is swept at the next start; a row without its blob never exists.
-    if (content) await this.blobs.delete(content.blobKey);
+    if (content && !content.inline) await this.blobs.delete(content.blobKey);
     return content !== undefined;
   }
 
@@ -236,7 +250,10 @@ export class LayerService {
     if (!(await this.repo.setPublic(ref, isPublic))) throw new LayerNotFound(ref);
   }
 
-  openContent(blobKey: string) {
+  /** The content's bytes, wherever they are kept; undefined when there are none under this key. */
+  async openContent(blobKey: string): Promise<{ stream: Readable; size: number } | undefined> {
+    const inline = await this.repo.inlineContent(blobKey);
+    if (inline) return { stream: Readable.from([inline], { objectMode: false }), size: inline.length };
     return this.blobs.open(blobKey);
   }
 
@@ -247,7 +264,7 @@ export class LayerService {
   async localContent(blobKey: string, maxBytes: number): Promise<{ path: string; release(): Promise<void> } | undefined> {
     const direct = await this.blobs.localPath?.(blobKey);
     if (direct !== undefined) return { path: direct, release: async () => undefined };
-    const blob = await this.blobs.open(blobKey);
+    const blob = await this.openContent(blobKey);
     if (!blob) return undefined;
     const staged = await stageStream(blob.stream, this.staging, maxBytes);
     return { path: staged.path, release: () => staged.discard() };

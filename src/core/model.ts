@@ -28,6 +28,11 @@ export interface ContentDigests {
 export interface StoredContent extends ContentDigests {
   /** Unguessable key of the immutable blob holding the zip. */
   blobKey: string;
+  /**
+   * Set by deleteVersion and reset when the metadata store itself kept the bytes (LayerRepository.inlineContentMax):
+   * there is no blob to remove.
+   */
+  inline?: boolean;
 }
 
 export interface LayerVersionMeta {

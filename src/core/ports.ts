@@ -17,13 +17,22 @@ export interface PolicyState {
 
 /** Everything Strata keeps about layers. */
 export interface LayerRepository {
-  /** Takes the next version number and records the version, atomically. */
-  insertVersion(ref: LayerRef, meta: LayerVersionMeta, content: StoredContent): Promise<LayerVersion>;
+  /**
+   * The largest content this store keeps itself, in the version's own transaction, instead of a blob store (0: none).
+   * Such content is passed as `inline` to the inserts, and read back with inlineContent().
+   */
+  readonly inlineContentMax: number;
+  /** Takes the next version number and records the version (with its `inline` bytes, if given), atomically. */
+  insertVersion(ref: LayerRef, meta: LayerVersionMeta, content: StoredContent, inline?: Buffer): Promise<LayerVersion>;
   /**
    * Records the version under the number given (a seed), and numbers later versions above it. Throws
    * VersionTaken when the layer already has that number.
    */
-  insertVersionAt(ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent): Promise<LayerVersion>;
+  insertVersionAt(
+    ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent, inline?: Buffer,
+  ): Promise<LayerVersion>;
+  /** The bytes kept inline under a version's blob key; undefined when that content is in the blob store. */
+  inlineContent(blobKey: string): Promise<Buffer | undefined>;
   getVersion(ref: LayerRef, version: number): Promise<LayerVersion | undefined>;
   /** Versions from `start` (inclusive) on, in the given order. */
   listVersions(
@@ -35,7 +44,10 @@ export interface LayerRepository {
   listLayers(scope: LayerScope, filter: LayerFilter, start: string | undefined, limit: number): Promise<LayerSummary[]>;
   /** The clouds, accounts and regions that hold at least one version. */
   listScopes(): Promise<ScopeSummary[]>;
-  /** Removes the version's row (and its grants); returns its content so the blob can be removed. */
+  /**
+   * Removes the version's row (and its grants, and its inline bytes); returns its content so the blob can be removed
+   * (`inline` set when there is none).
+   */
   deleteVersion(ref: LayerRef, version: number): Promise<StoredContent | undefined>;
   /** The version's grants and revision (null before the first grant); undefined when there is no such version. */
   getPolicy(ref: LayerRef, version: number): Promise<PolicyState | undefined>;
@@ -53,8 +65,11 @@ export interface LayerRepository {
   allBlobKeys(): Promise<Set<string>>;
   /** Returns the stored setting, storing `initial()` first if there was none (the first writer wins). */
   setting(key: string, initial: () => string): Promise<string>;
-  /** Removes every layer in scope with its versions, grants and version counter; returns the blobs to remove. */
-  reset(scope: ResetScope): Promise<{ layers: number; versions: number; blobKeys: string[] }>;
+  /**
+   * Removes every layer in scope with its versions, grants, inline bytes and version counter; returns the blobs to
+   * remove (none for content that was kept inline) and how many zips were kept inline.
+   */
+  reset(scope: ResetScope): Promise<{ layers: number; versions: number; blobKeys: string[]; inline?: number }>;
   stats(): Promise<StoreStats[]>;
   /** Whether the store answers (a server can be unreachable; an embedded file always answers). */
   health(): Promise<{ reachable: boolean; error?: string }>;
@@ -70,6 +85,11 @@ export interface BlobStore {
   adopt(localPath: string, digests: ContentDigests): Promise<string>;
   /** Whether adopt() moves the local file (it is then no longer at its path) rather than copying it. */
   readonly adoptMovesFile: boolean;
+  /**
+   * Stores content held in memory (a small layer, which never had a local file) as a new blob, durably as adopt()
+   * would; nothing is left behind when it fails.
+   */
+  write(bytes: Buffer, digests: ContentDigests): Promise<string>;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /**

@@ -52,7 +52,9 @@ export default fp<{ config: Config }>(
     try {
       // The SQLite file also keeps what the filesystem bucket store knows of its objects, whatever holds the layers.
       db = openDatabase(join(config.dataDir, 'strata.sqlite'), config.durability);
-      repo = config.metadataUrl ? await openPostgres(config.metadataUrl) : new SqliteLayerRepo(db);
+      repo = config.metadataUrl
+        ? await openPostgres(config.metadataUrl)
+        : new SqliteLayerRepo(db, { inlineContent: config.blobBackend === 'fs' });
       // Shared by every replica of one metadata store: the blobs' prefix, the link and token secrets.
       const instanceId = await repo.setting('instance-id', () => randomBytes(8).toString('hex'));
       const linkSecret = await repo.setting('link-secret', () => randomBytes(32).toString('hex'));

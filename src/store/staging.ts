@@ -24,8 +24,13 @@ export class StagingArea {
     await mkdir(this.dir, { recursive: true });
   }
 
-  create(): StagedFile {
-    return new StagedFile(join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power');
+  /**
+   * `keepSmallInMemory`: content up to SMALL never touches the staging directory (no file is opened unless it grows
+   * past that), for a consumer that takes it from `contentInMemory` (a publish writes such content straight to its
+   * blob). Everyone else gets a file at `path`, whatever the size.
+   */
+  create(opts: { keepSmallInMemory?: boolean } = {}): StagedFile {
+    return new StagedFile(() => join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power', opts.keepSmallInMemory ?? false);
   }
 }
 
@@ -62,8 +67,9 @@ export class StagedFile {
   /** The CRC-32s of the zip's stored entries, seen as the bytes went by (the zip check need not reread them). */
   readonly storedCrcs = new StoredEntryScanner();
   private readonly digest = new LayerDigest();
-  private readonly opening: Promise<FileHandle>;
+  private opening: Promise<FileHandle> | undefined;
   private handle: FileHandle | undefined;
+  private filePath: string | undefined;
   private failure: Error | undefined;
   private finished: ContentDigests | undefined;
   private syncing: Promise<void> | undefined;
@@ -82,12 +88,37 @@ export class StagedFile {
   private writing: Promise<void> | undefined;
   private sinceSync = 0;
   private rangeSync: Promise<void> | undefined;
+  private contentCache: Buffer | undefined;
 
-  /** `toDisk`: sync the bytes to the disk (finish() starts it, synced() awaits it); else they stay with the kernel. */
-  constructor(readonly path: string, private readonly toDisk = true) {
-    // Read and write: the zip check reads the file through the same handle.
-    this.opening = open(path, 'wx+');
-    this.opening.then((fh) => (this.handle = fh), (err: Error) => (this.failure ??= err));
+  /**
+   * `toDisk`: sync the bytes to the disk (finish() starts it, synced() awaits it); else they stay with the kernel.
+   * `keepSmall`: open no file unless the content grows past SMALL (see StagingArea.create).
+   */
+  constructor(
+    private readonly pathOf: string | (() => string), private readonly toDisk = true, private readonly keepSmall = false,
+  ) {
+    // Opened at once otherwise, so that the open overlaps the first bytes' arrival.
+    if (!keepSmall) void this.openFile();
+  }
+
+  /** The staged file's path; for content kept in memory (`inMemory`), where a file would go, which does not exist. */
+  get path(): string {
+    this.filePath ??= typeof this.pathOf === 'string' ? this.pathOf : this.pathOf();
+    return this.filePath;
+  }
+
+  /** After finish(): the content is in memory only (`contentInMemory`), with no file at `path`. */
+  get inMemory(): boolean {
+    return this.finished !== undefined && this.opening === undefined;
+  }
+
+  private openFile(): Promise<FileHandle> {
+    if (!this.opening) {
+      // Read and write: the zip check reads the file through the same handle.
+      this.opening = open(this.path, 'wx+');
+      this.opening.then((fh) => (this.handle = fh), (err: Error) => (this.failure ??= err));
+    }
+    return this.opening;
   }
 
   get bytesWritten(): number {
@@ -98,7 +129,8 @@ export class StagedFile {
   get contentInMemory(): Buffer | undefined {
     if (!this.finished || this.bytes > SMALL) return undefined;
     const views = this.keptViews;
-    return views.length === 1 ? views[0]! : Buffer.concat(views, this.bytes);
+    this.contentCache ??= views.length === 1 ? views[0]! : Buffer.concat(views, this.bytes);
+    return this.contentCache;
   }
 
   /** Copies a chunk in (the caller may reuse it at once). Call ready() before more arrives. */
@@ -140,7 +172,7 @@ export class StagedFile {
   /** Writes full blocks until none is left; then `writing` is cleared for the next burst. */
   private async drain(): Promise<void> {
     try {
-      const fh = this.handle ?? (await this.opening);
+      const fh = this.handle ?? (await this.openFile());
       while (this.full.length > 0) {
         const blocks = this.full;
         this.full = [];
@@ -167,7 +199,16 @@ export class StagedFile {
   async finish(): Promise<ContentDigests> {
     if (this.finished) return this.finished;
     if (this.failure) throw this.failure;
-    const fh = this.handle ?? (await this.opening);
+    if (this.keepSmall && this.opening === undefined && this.bytes <= SMALL) {
+      // Small content that stays in memory: nothing to write or sync here (its blob store writes it).
+      const last = this.current === undefined ? [] : [this.current];
+      [this.kept, this.keptViews] = [[...this.full, ...last], [...this.full, ...last.map((b) => b.subarray(0, this.fill))]];
+      [this.full, this.current, this.queued] = [[], undefined, 0];
+      this.syncing = Promise.resolve();
+      this.finished = this.digest.result();
+      return this.finished;
+    }
+    const fh = this.handle ?? (await this.openFile());
     while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
     const last = this.current === undefined ? [] : [this.current];
@@ -217,7 +258,9 @@ export class StagedFile {
     await this.writing;
     giveBack([...this.kept, ...this.full, ...(this.current ? [this.current] : [])]);
     [this.kept, this.keptViews, this.full, this.current] = [[], [], [], undefined];
+    this.contentCache = undefined;
     await this.syncing?.catch(() => undefined);
+    if (this.opening === undefined) return; // no file was made
     const fh = await this.opening.catch(() => undefined);
     await fh?.close().catch(() => undefined);
     if (!this.moved) await rm(this.path, { force: true });

@@ -57,17 +57,36 @@ export interface TestApp {
   createBucket(bucket: string): Promise<void>;
 }
 
-/** The keys of every blob in the blob store a configuration names, whichever backend holds them. */
+/**
+ * The keys of every stored layer zip a configuration names: the blobs, whichever backend holds them, and the small
+ * zips the SQLite file keeps beside their versions.
+ */
 export async function blobKeysOf(config: Config): Promise<string[]> {
+  const inline = config.metadataUrl ? [] : inlineBlobKeys(config.dataDir);
   if (config.minio) {
     const keys: string[] = [];
     const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
     for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.split('/').pop()!);
-    return keys;
+    return [...keys, ...inline];
   }
   const root = join(config.dataDir, 'blobs');
   const shards = await readdir(root).catch(() => []);
-  return (await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat();
+  return [...(await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat(), ...inline];
+}
+
+/** The keys of the small zips kept in the SQLite file of a data directory (none when it has no such file yet). */
+export function inlineBlobKeys(dataDir: string): string[] {
+  let db: Database.Database;
+  try {
+    db = new Database(join(dataDir, 'strata.sqlite'), { readonly: true, fileMustExist: true });
+  } catch {
+    return [];
+  }
+  try {
+    return db.prepare('SELECT blob_key FROM inline_blobs').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
 }
 
 /** The blob key of every version row, read from the metadata store a stopped Strata used (SQLite or PostgreSQL). */
@@ -96,7 +115,10 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
   env = { ...(await backendEnv(env)), ...env };
   env = { ...env, ...verifyEnv(env, `${dataDir}.credentials`) };
   // Through the in-process API users get (src/index.ts).
-  const strata = await startStrata({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, ...env });
+  // Every response is checked against its documented schema (a mismatch fails the request, hence the test).
+  const strata = await startStrata({
+    STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_PORT: port, STRATA_CHECK_RESPONSES: 'on', ...env,
+  });
   const { app, config, url, port: boundPort } = strata;
   registerApp(url, env);
   return {

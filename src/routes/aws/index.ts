@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
 import { DomainError } from '../../core/errors.js';
@@ -24,6 +23,7 @@ import layerRoutes from './layers.js';
 import permissionRoutes from './permissions.js';
 import { awsRefusals } from './refusals.js';
 import { registerAwsVerification } from './auth.js';
+import { responseSerializer } from '../response-serializer.js';
 
 const OPERATIONS_WITH_BODIES: ReadonlySet<string> = new Set(['PublishLayerVersion', 'AddLayerVersionPermission']);
 
@@ -42,7 +42,7 @@ export default async function awsDialect(app: FastifyInstance) {
   // Requests are validated by validate.ts, which words errors as Coral does; the route schemas document them.
   // Responses are checked against their schemas on the way out.
   app.setValidatorCompiler(documentOnly);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   if (app.credentials) registerAwsVerification(app, app.credentials);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,

@@ -14,7 +14,6 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import { isClientAbort, registerJsonBodies } from '../json-bodies.js';
 import { documentOnly } from '../../plugins/openapi.js';
 import { FC_API_VERSIONS, type FcApiVersion } from './api-versions.js';
@@ -28,6 +27,7 @@ import { registerFcVerification } from './auth.js';
 import { newRequestId, requestIdHeaders } from './request-id.js';
 import { CODE_FIELDS } from './schemas.js';
 import tempBucketRoutes from './temp-bucket.js';
+import { responseSerializer } from '../response-serializer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,7 +57,7 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   // Handlers parse their input with the route schemas and FC's error wording; responses are checked against
   // their schemas on the way out.
   app.setValidatorCompiler(documentOnly);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   if (app.credentials) registerFcVerification(app, app.credentials);
   registerJsonBodies(app, {
     smallBodyLimit: SMALL_BODY_LIMIT,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable } from '../../core/errors.js';
 import type { ContentDigests } from '../../core/model.js';
@@ -63,8 +64,18 @@ export class MinioBlobStore implements BlobStore {
 
   async adopt(localPath: string, digests: ContentDigests): Promise<string> {
     await this.ensureReady();
-    const key = randomBytes(16).toString('hex');
     const { size } = await stat(localPath);
+    return this.put(createReadStream(localPath, { highWaterMark: 1024 * 1024 }), size, digests);
+  }
+
+  async write(bytes: Buffer, digests: ContentDigests): Promise<string> {
+    await this.ensureReady();
+    return this.put(bytes, bytes.length, digests);
+  }
+
+  /** PUTs a new object; a failed PUT leaves no object (S3 writes an object whole or not at all). */
+  private async put(body: Readable | Buffer, size: number, digests: ContentDigests): Promise<string> {
+    const key = randomBytes(16).toString('hex');
     const tls = this.endpoint.startsWith('https:');
     const res = await this.call(() =>
       this.client.makeRequestStreamAsync(
@@ -74,7 +85,7 @@ export class MinioBlobStore implements BlobStore {
           objectName: this.prefix + key,
           headers: { 'Content-Length': size, 'Content-Type': 'application/zip' },
         },
-        createReadStream(localPath, { highWaterMark: 1024 * 1024 }),
+        body,
         tls ? '' : digests.sha256.toString('hex'),
         [200],
         this.region,

@@ -164,8 +164,17 @@ export class PostgresLayerRepo implements LayerRepository {
       ON CONFLICT (cloud, account, region, name) DO NOTHING`, { ...refParams(ref), now });
   }
 
-  insertVersion: LayerRepository['insertVersion'] = (ref, meta, content) =>
+  /**
+   * Every layer's bytes live in the blob store: replicas share this database, and each small layer in it would be
+   * one more round trip of its bytes to the server at every read.
+   */
+  readonly inlineContentMax = 0;
+
+  inlineContent: LayerRepository['inlineContent'] = async () => undefined;
+
+  insertVersion: LayerRepository['insertVersion'] = (ref, meta, content, inline) =>
     this.transaction(async (c) => {
+      refuseInline(inline);
       const now = Date.now();
       await this.upsertLayer(c, ref, now);
       const layer = (await one<{ id: number; version: number; is_public: boolean }>(c, `UPDATE layers l
@@ -174,7 +183,8 @@ export class PostgresLayerRepo implements LayerRepository {
       return this.record(c, ref, layer, meta, content, now);
     });
 
-  insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content) => {
+  insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content, inline) => {
+    refuseInline(inline);
     try {
       return await this.transaction(async (c) => {
         const now = Date.now();
@@ -334,4 +344,8 @@ export class PostgresLayerRepo implements LayerRepository {
 
 function filterParams(filter: VersionFilter) {
   return { runtime: filter.runtime ?? null, architecture: filter.architecture ?? null };
+}
+
+function refuseInline(inline: Buffer | undefined): void {
+  if (inline) throw new Error('the PostgreSQL store keeps no inline content (inlineContentMax is 0)');
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { InlineBlobs } from './inline-blobs.js';
 import type {
   AccessPolicy, Cloud, Grant, LayerFilter, LayerRef, LayerScope, LayerSummary, LayerVersion, LayerVersionMeta, ResetScope,
   ScopeSummary, StoreStats, StoredContent, VersionFilter, VersionOrder,
@@ -74,8 +75,10 @@ const SCOPE_SQL = `(@cloud IS NULL OR cloud = @cloud) AND (@account IS NULL OR a
  */
 export class SqliteLayerStore {
   private readonly stmts;
+  private readonly inline: InlineBlobs;
 
   constructor(private readonly db: Db) {
+    this.inline = new InlineBlobs(db);
     this.stmts = {
       upsertLayer: db.prepare(`INSERT INTO layers (cloud, account, region, name, created_at)
         VALUES (@cloud, @account, @region, @name, @now)
@@ -159,10 +162,12 @@ export class SqliteLayerStore {
   }
 
   /** Takes the next version number and records the version, atomically. */
-  readonly insertVersion = this.immediate((ref: LayerRef, meta: LayerVersionMeta, content: StoredContent): LayerVersion => {
+  readonly insertVersion = this.immediate((
+    ref: LayerRef, meta: LayerVersionMeta, content: StoredContent, inline?: Buffer,
+  ): LayerVersion => {
     const now = Date.now();
     const claimed = this.stmts.claimVersion.get({ ...ref, now }) as { id: number; version: number; is_public: number };
-    return this.recordVersion(ref, claimed, meta, content, now);
+    return this.recordVersion(ref, claimed, meta, content, now, inline);
   });
 
   /**
@@ -170,18 +175,19 @@ export class SqliteLayerStore {
    * above it.
    */
   readonly insertVersionAt = this.immediate(
-    (ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent): LayerVersion => {
+    (ref: LayerRef, version: number, meta: LayerVersionMeta, content: StoredContent, inline?: Buffer): LayerVersion => {
       const now = Date.now();
       this.stmts.upsertLayer.run({ ...ref, now });
       const layer = this.stmts.raiseCounter.get({ ...ref, version }) as { id: number; is_public: number };
-      return this.recordVersion(ref, { ...layer, version }, meta, content, now);
+      return this.recordVersion(ref, { ...layer, version }, meta, content, now, inline);
     },
   );
 
   private recordVersion(
     ref: LayerRef, layer: { id: number; version: number; is_public: number }, meta: LayerVersionMeta,
-    content: StoredContent, now: number,
+    content: StoredContent, now: number, inline: Buffer | undefined,
   ): LayerVersion {
+    if (inline) this.inline.put(content.blobKey, inline);
     this.stmts.insertVersion.run({
       layerId: layer.id,
       version: layer.version,
@@ -199,11 +205,13 @@ export class SqliteLayerStore {
   }
 
   /** Removes every layer in scope with its versions, grants and version counter; returns the blobs to remove. */
-  readonly reset = this.immediate((scope: ResetScope): { layers: number; versions: number; blobKeys: string[] } => {
+  readonly reset = this.immediate((scope: ResetScope): { layers: number; versions: number; blobKeys: string[]; inline: number } => {
     const params = { cloud: scope.cloud ?? null, account: scope.account ?? null, region: scope.region ?? null, name: scope.name ?? null };
-    const blobKeys = this.stmts.resetVersions.all(params) as string[];
+    const keys = this.stmts.resetVersions.all(params) as string[];
     const layers = this.stmts.resetLayers.run(params).changes;
-    return { layers, versions: blobKeys.length, blobKeys };
+    // Inline content goes with its rows; only the rest has blobs to remove.
+    const blobKeys = keys.filter((key) => !this.inline.delete(key));
+    return { layers, versions: keys.length, blobKeys, inline: keys.length - blobKeys.length };
   });
 
   stats(): StoreStats[] {
@@ -259,14 +267,22 @@ export class SqliteLayerStore {
     }));
   }
 
-  /** Removes the version's row (and its grants); returns its content so the blob can be removed. */
-  deleteVersion(ref: LayerRef, version: number): StoredContent | undefined {
+  /** Removes the version's row (and its grants and inline bytes); returns its content so the blob can be removed. */
+  readonly deleteVersion = this.immediate((ref: LayerRef, version: number): StoredContent | undefined => {
     const layer = this.stmts.layerId.get(ref) as { id: number } | undefined;
     if (!layer) return undefined;
     const row = this.stmts.deleteVersion.get({ layerId: layer.id, version }) as
       | { blob_key: string; sha256: Buffer; crc64: string; size: number }
       | undefined;
-    return row && { blobKey: row.blob_key, sha256: row.sha256, crc64: row.crc64, size: row.size };
+    if (!row) return undefined;
+    const content: StoredContent = { blobKey: row.blob_key, sha256: row.sha256, crc64: row.crc64, size: row.size };
+    if (this.inline.delete(row.blob_key)) content.inline = true;
+    return content;
+  });
+
+  /** The bytes of a small layer kept in the database (inline-blobs.ts). */
+  inlineContent(blobKey: string): Buffer | undefined {
+    return this.inline.get(blobKey);
   }
 
   /** The version's grants and revision; `revision` is null before the first grant. */

@@ -67,4 +67,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (bucket, key)
   ) WITHOUT ROWID;
   `,
+  /* 3: small layers kept beside their versions (inline-blobs.ts), removed with them */ `
+  -- WITHOUT ROWID: one B-tree, so a publish writes one page of it rather than a table page and an index page.
+  CREATE TABLE inline_blobs (
+    blob_key TEXT PRIMARY KEY,   -- the version's blob_key
+    bytes    BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,6 +1,7 @@
 import type { LayerRepository } from '../../core/ports.js';
 import { VersionTaken } from '../../core/ports.js';
 import type { Db } from './db.js';
+import { INLINE_MAX } from './inline-blobs.js';
 import { SqliteLayerStore } from './layer-repo.js';
 
 /**
@@ -10,21 +11,31 @@ import { SqliteLayerStore } from './layer-repo.js';
 export class SqliteLayerRepo implements LayerRepository {
   private readonly store: SqliteLayerStore;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, opts: { inlineContent: boolean } = { inlineContent: true }) {
     this.store = new SqliteLayerStore(db);
+    this.inlineContentMax = opts.inlineContent ? INLINE_MAX : 0;
   }
 
-  insertVersion: LayerRepository['insertVersion'] = async (ref, meta, content) => this.store.insertVersion(ref, meta, content);
+  /**
+   * `inlineContent`: keep zips of up to INLINE_MAX bytes in the database (the filesystem backend's small blobs); off,
+   * every zip goes to the blob store (MinIO users keep every zip in their bucket). Zips kept inline stay readable
+   * either way.
+   */
+  readonly inlineContentMax: number;
 
-  insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content) => {
+  insertVersion: LayerRepository['insertVersion'] = async (ref, meta, content, inline) =>
+    this.store.insertVersion(ref, meta, content, inline);
+
+  insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content, inline) => {
     try {
-      return this.store.insertVersionAt(ref, version, meta, content);
+      return this.store.insertVersionAt(ref, version, meta, content, inline);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VersionTaken(ref, version);
       throw err;
     }
   };
 
+  inlineContent: LayerRepository['inlineContent'] = async (blobKey) => this.store.inlineContent(blobKey);
   getVersion: LayerRepository['getVersion'] = async (ref, version) => this.store.getVersion(ref, version);
   listVersions: LayerRepository['listVersions'] = async (ref, filter, order, start, limit) =>
     this.store.listVersions(ref, filter, order, start, limit);

@@ -49,7 +49,7 @@ describe('an unreachable MinIO', () => {
     // Nothing was committed: the layer has no version.
     const read = (await lambda(t.url).send(new GetLayerVersionCommand({ LayerName: 'down', VersionNumber: 1 })).catch((e: unknown) => e)) as { name: string };
     expect(read.name).toBe('ResourceNotFoundException');
-    // The failed upload is counted as a blob-store error.
+    // The failed upload is counted as a blob-store error: `write`, the operation that stores a small layer from memory.
     const metrics = await (await fetch(`${t.url}/_strata/metrics`)).text();
-    expect(metrics).toMatch(/^strata_blob_store_errors_total\{operation="adopt"\} 1$/m);
+    expect(metrics).toMatch(/^strata_blob_store_errors_total\{operation="write"\} 1$/m);
   });});

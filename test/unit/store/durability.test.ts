@@ -4,7 +4,7 @@
  * on node's FileHandle, the class every fs/promises call of the stores goes through.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +26,13 @@ afterEach(() => vi.restoreAllMocks());
 
 /** Stages `size` random bytes, adopts them as a blob, and counts the fsyncs on the way. */
 async function publishBlob(durability: 'process' | 'power', size: number) {
-  const sync = vi.spyOn(fileHandle, 'sync');
-  const datasync = vi.spyOn(fileHandle, 'datasync');
   const staging = new StagingArea(join(dir, `staging-${durability}-${size}`), durability);
   await staging.reset();
   const blobs = new FsBlobStore(join(dir, `blobs-${durability}-${size}`), durability);
   await blobs.init();
+  vi.restoreAllMocks();
+  const sync = vi.spyOn(fileHandle, 'sync');
+  const datasync = vi.spyOn(fileHandle, 'datasync');
   const data = randomBytes(size);
   const file = staging.create();
   for (let off = 0; off < data.length; off += 1 << 20) await file.write(data.subarray(off, off + (1 << 20)));
@@ -42,6 +43,19 @@ async function publishBlob(durability: 'process' | 'power', size: number) {
   await file.discard();
   expect(readFileSync(join(dir, `blobs-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
   expect(digests.size).toBe(size);
+  return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
+}
+
+/** Writes `size` random bytes held in memory as a blob (a small inline layer) and counts the fsyncs on the way. */
+async function writeBlob(durability: 'process' | 'power', size: number) {
+  const blobs = new FsBlobStore(join(dir, `written-${durability}-${size}`), durability);
+  await blobs.init();
+  vi.restoreAllMocks();
+  const sync = vi.spyOn(fileHandle, 'sync');
+  const datasync = vi.spyOn(fileHandle, 'datasync');
+  const data = randomBytes(size);
+  const key = await blobs.write(data);
+  expect(readFileSync(join(dir, `written-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
   return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
 }
 
@@ -58,6 +72,14 @@ describe('durability', () => {
     expect(await publishBlob('process', 20 << 20)).toEqual({ syncs: 0, datasyncs: 0 });
   });
 
+  it('PublishLayerVersion: a small layer written from memory is synced with its directory under power only', async () => {
+    // One fsync of the file, one of the shard directory it was created in; under process none, whatever the size
+    // (up to 64 KiB in one synchronous write, above that through the thread pool).
+    expect(await writeBlob('power', 1024)).toEqual({ syncs: 2, datasyncs: 0 });
+    expect(await writeBlob('process', 1024)).toEqual({ syncs: 0, datasyncs: 0 });
+    expect(await writeBlob('process', 512 * 1024)).toEqual({ syncs: 0, datasyncs: 0 });
+  });
+
   it('open: SQLite commits with synchronous FULL under power and NORMAL under process', () => {
     // PRAGMA synchronous reads back as a number: 1 is NORMAL, 2 is FULL (sqlite.org/pragma.html#pragma_synchronous).
     for (const [durability, level] of [['power', 2], ['process', 1]] as const) {
@@ -69,5 +91,20 @@ describe('durability', () => {
         db.close();
       }
     }
+  });
+});
+
+describe('blob shards', () => {
+  it('init: the 256 shard directories exist before the first publish, and a start keeps what is in them', async () => {
+    const root = join(dir, 'shards');
+    const blobs = new FsBlobStore(root, 'process');
+    await blobs.init();
+    const shards = readdirSync(root).sort();
+    expect(shards).toHaveLength(256);
+    expect(shards[0]).toBe('00');
+    expect(shards[255]).toBe('ff');
+    const key = await blobs.write(Buffer.from('kept'));
+    await new FsBlobStore(root, 'process').init();
+    expect(readFileSync(join(root, key.slice(0, 2), key), 'utf8')).toBe('kept');
   });
 });
