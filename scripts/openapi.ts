@@ -15,7 +15,7 @@ export async function generateDocuments(): Promise<Map<string, string>> {
   const app = await buildApp(loadConfig({ STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent' }));
   try {
     await app.ready();
-    return new Map([...buildDocuments(app)].map(([name, doc]) => [name, stringify(doc)]));
+    return new Map([...buildDocuments(await app.apiDocs())].map(([name, doc]) => [name, stringify(doc)]));
   } finally {
     await app.close();
     await rm(dataDir, { recursive: true, force: true });

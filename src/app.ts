@@ -12,6 +12,7 @@ import consoleRoutes, { CONSOLE_PREFIX } from './routes/console/index.js';
 import contentRoutes from './routes/content.js';
 import docsRoutes from './routes/docs.js';
 import healthRoutes from './routes/health.js';
+import { notFound } from './routes/not-found.js';
 import optRoutes from './routes/opt.js';
 import ossDialect, { isOssRequest, ossFrameworkError } from './routes/oss/index.js';
 import adminRoutes from './routes/admin.js';
@@ -83,8 +84,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(ossDialect);
   await app.register(awsDialect, { prefix: '/2018-10-31' });
   for (const api of FC_API_VERSIONS) await app.register(fcDialect, { prefix: `/${api}`, api });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ message: `Strata serves no ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler(notFound);
   return app;
 }

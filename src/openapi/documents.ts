@@ -46,7 +46,7 @@ type OpenApi = {
   [key: string]: unknown;
 };
 
-/** Every document, keyed by name, from a ready app. */
+/** Every document, keyed by name, from the documents' app (docs-app.ts). */
 export function buildDocuments(app: FastifyInstance): Map<string, OpenApi> {
   const full = app.swagger() as OpenApi;
   const docs = new Map<string, OpenApi>();

@@ -35,6 +35,14 @@ export interface MountView {
   refusal(err: unknown): WireRefusal;
 }
 
+/**
+ * `list` in natural order ('python3.9' before 'python3.10'), the order a form offers runtimes in. Views sort on first
+ * read: collation loads ICU's data, about 2 MiB of resident memory that nothing else needs at start (Node 20).
+ */
+export function naturalOrder(list: Iterable<string>): readonly string[] {
+  return [...list].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 export interface CloudView {
   cloud: Cloud;
   /** The cloud's product name, e.g. "AWS Lambda". */

@@ -1,13 +1,17 @@
-import fastifySwagger from '@fastify/swagger';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route Strata serves (`GET /path/:param`), for checking the documents against. */
     routeTable: string[];
+    /**
+     * The application that describes and presents Strata's API (openapi/docs-app.ts): built on first call from the
+     * routes recorded here, once the app is ready.
+     */
+    apiDocs(): Promise<FastifyInstance>;
   }
 }
-import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 /**
  * A validator compiler for schemas that only document: every request part passes unchanged (no `value`, so
@@ -18,26 +22,30 @@ export const documentOnly = () => () => ({});
 
 /** Strata's own routes that serve the documents and the API page: not part of the API they document. */
 export const DOCS_PREFIX = '/_strata/docs';
+/** Where the documents are served (routes/docs.ts). */
+export const OPENAPI_PREFIX = '/_strata/openapi';
 
 /**
- * Collects the OpenAPI description of every route from its zod schemas (fastify-type-provider-zod), for
- * openapi/documents.ts to split per dialect. Must be registered before the routes.
+ * Records every route as it is declared, for the OpenAPI description that openapi/docs-app.ts builds from their
+ * zod schemas when the documents or the API page are first asked for. @fastify/swagger, @fastify/swagger-ui and
+ * what they load (about 4 MiB of resident memory at start, measured with Node 20) are needed only then. Must be
+ * registered before the routes.
  */
 export default fp(
   async (app) => {
     const routes: string[] = [];
+    const declared: RouteOptions[] = [];
     app.decorate('routeTable', routes);
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+      declared.push(route);
     });
-    await app.register(fastifySwagger, {
-      openapi: {
-        openapi: '3.1.0',
-        info: { title: 'Strata', version: '1' },
-      },
-      hideUntagged: true,
-      transform: createJsonSchemaTransform({ skipList: [] }),
-      transformObject: jsonSchemaTransformObject,
+    let docs: Promise<FastifyInstance> | undefined;
+    app.decorate('apiDocs', function apiDocs() {
+      docs ??= import('../openapi/docs-app.js').then(({ buildDocsApp }) => buildDocsApp(declared));
+      // A build that failed is tried again on the next request.
+      docs.catch(() => (docs = undefined));
+      return docs;
     });
   },
   { name: 'strata-openapi' },

@@ -1,25 +1,21 @@
 /** The OpenAPI documents (/_strata/openapi/<name>.yaml or .json) and a readable API page (/_strata/docs). */
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DOCUMENTS, buildDocuments } from '../openapi/documents.js';
-import { DOCS_PREFIX } from '../plugins/openapi.js';
-
-export const OPENAPI_PREFIX = '/_strata/openapi';
+import { DOCS_PREFIX, OPENAPI_PREFIX } from '../plugins/openapi.js';
 
 export default async function docsRoutes(app: FastifyInstance) {
-  let rendered: Map<string, { yaml: string; json: string }> | undefined;
-  // Rendered on first request. (The YAML module is imported here only then, but @fastify/swagger, registered at
-  // start by plugins/openapi.ts, already requires it: it is in memory from the start either way.)
-  const documents = async () => {
-    if (!rendered) {
-      const { stringify } = await import('yaml');
-      rendered = new Map(
-        [...buildDocuments(app)].map(([name, doc]) => [name, { yaml: stringify(doc), json: JSON.stringify(doc, null, 2) }]),
-      );
-    }
-    return rendered;
-  };
+  let rendered: Promise<Map<string, { yaml: string; json: string }>> | undefined;
+  // Rendered on first request, with the YAML module.
+  const documents = () => (rendered ??= (async () => {
+    const [{ stringify }, docs] = await Promise.all([import('yaml'), app.apiDocs()]);
+    return new Map(
+      [...buildDocuments(docs)].map(([name, doc]) => [name, { yaml: stringify(doc), json: JSON.stringify(doc, null, 2) }]),
+    );
+  })().catch((err: unknown) => {
+    rendered = undefined;
+    throw err;
+  }));
 
   app.get<{ Params: { file: string } }>(`${OPENAPI_PREFIX}/:file`, {
     config: { surface: 'strata', operation: 'GetOpenApiDocument' },
@@ -42,10 +38,12 @@ export default async function docsRoutes(app: FastifyInstance) {
       : reply.type('application/json').serializer((s: unknown) => s as string).send(doc.json);
   });
 
-  await app.register(fastifySwaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    uiConfig: {
-      urls: DOCUMENTS.map((d) => ({ name: d.title, url: `${OPENAPI_PREFIX}/${d.name}.json` })),
-    },
-  });
+  // The API page (@fastify/swagger-ui: its page, its files, the whole description at json and yaml) is served by the
+  // documents' own app, loaded on its first request, which answers the request itself (Strata's 404 included).
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    const docs = await app.apiDocs();
+    reply.hijack();
+    docs.routing(request.raw, reply.raw);
+  };
+  for (const url of [DOCS_PREFIX, `${DOCS_PREFIX}/*`]) app.route({ method: ['GET', 'HEAD'], url, handler: page });
 }

@@ -1,7 +1,7 @@
 /** How AWS Lambda shows and checks layers, for Strata's own surfaces (plugins/cloud-views.ts). */
 import type { Config } from '../../config.js';
 import type { LayerService } from '../../core/layer-service.js';
-import type { CloudView } from '../../plugins/cloud-views.js';
+import { naturalOrder, type CloudView } from '../../plugins/cloud-views.js';
 import { contentUrl } from '../content.js';
 import { AwsError } from './errors.js';
 import { awsMountView } from './mount.js';
@@ -14,12 +14,15 @@ import { validateInput, type RawInput } from './validate.js';
 const PLAIN_NAME = /^[a-zA-Z0-9-_]{1,140}$/;
 
 export function awsCloudView(config: Config, layers: LayerService): CloudView {
+  let runtimes: readonly string[] | undefined;
   return {
     cloud: 'aws',
     title: 'AWS Lambda',
     defaultScope: { account: config.aws.accountId, region: config.aws.region },
     limits: { maxZippedBytes: config.aws.maxZippedBytes, maxUnzippedBytes: config.aws.maxUnzippedBytes },
-    runtimes: [...PUBLISH_RUNTIMES_PRINTED].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    get runtimes() {
+      return (runtimes ??= naturalOrder(PUBLISH_RUNTIMES_PRINTED));
+    },
     architectures: ARCHITECTURES,
     access: 'policy',
     checksum: (v) => ({ name: 'CodeSha256', algorithm: 'SHA-256, base64', value: v.content.sha256.toString('base64') }),

@@ -1,7 +1,7 @@
 /** How Function Compute shows and checks layers, for Strata's own surfaces (plugins/cloud-views.ts). */
 import type { Config } from '../../config.js';
 import type { LayerService } from '../../core/layer-service.js';
-import type { CloudView } from '../../plugins/cloud-views.js';
+import { naturalOrder, type CloudView } from '../../plugins/cloud-views.js';
 import { contentUrl } from '../content.js';
 import { FC_API_VERSIONS } from './api-versions.js';
 import { FcError } from './errors.js';
@@ -11,12 +11,15 @@ import { LayerParams, parseCreateBody, parseInput } from './schemas.js';
 import { layerOut } from './serialize.js';
 
 export function fcCloudView(config: Config, layers: LayerService): CloudView {
+  let runtimes: readonly string[] | undefined;
   return {
     cloud: 'fc',
     title: 'Alibaba Cloud Function Compute',
     defaultScope: { account: config.fc.accountId, region: config.fc.region },
     limits: { maxZippedBytes: config.fc.maxCodeBytes, maxUnzippedBytes: config.fc.maxUnzippedBytes },
-    runtimes: [...FC_RUNTIMES].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    get runtimes() {
+      return (runtimes ??= naturalOrder(FC_RUNTIMES));
+    },
     // FC layers declare no architectures.
     architectures: [],
     access: 'acl',
