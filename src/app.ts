@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.js';
 import cloudViews from './plugins/cloud-views.js';
-import openapi, { documentOnly } from './plugins/openapi.js';
+import openapi, { schemaController } from './plugins/openapi.js';
 import layerMounts from './plugins/layer-mounts.js';
 import services from './plugins/services.js';
 import credentials from './plugins/credentials.js';
@@ -51,6 +51,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 8192 },
     // Closing (tests, SIGTERM) must not wait for idle keep-alive connections.
     forceCloseConnections: true,
+    // Strata's own routes validate nothing themselves: their schemas document them (and, with
+    // STRATA_CHECK_RESPONSES=on, check their responses).
+    schemaController: schemaController(responseSerializer(config.checkResponses)),
     // Requests refused before routing (e.g. a malformed percent-encoding) still answer in their dialect.
     frameworkErrors: (err, request, reply) => {
       if (isOssRequest(request.raw)) return ossFrameworkError(err, request, reply);
@@ -62,9 +65,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   app.decorate('refusals', refusals);
   app.server.on('checkExpectation', (req, res) => refusals.onUnmetExpectation(req, res));
-  // Strata's own routes validate nothing themselves: their schemas document them and check their responses.
-  app.setValidatorCompiler(documentOnly);
-  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   await app.register(openapi);
   await app.register(requestLog);
   await app.register(metrics);

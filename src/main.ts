@@ -53,8 +53,6 @@ async function main(argv: string[]): Promise<void> {
   console.log(`strata: starting with\n  ${describeConfig(config).join('\n  ')}`);
   const { buildApp } = await import('./app.js');
   const app = await buildApp(config);
-  // Loaded and built: from here on, what survives a scavenge is the work's, not the start's.
-  capYoungGeneration();
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -63,6 +61,9 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   const address = await app.listen({ host: config.host, port: config.port });
+  // Started (listen readies the app: its routes' schemas are compiled then): from here on, what survives a scavenge
+  // is the work's, not the start's.
+  capYoungGeneration();
   console.log(
     `strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 ` +
       'and /2023-03-30; API documents at /_strata/docs/, metrics at /_strata/metrics',

@@ -8,16 +8,14 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
-import { DOCS_PREFIX, OPENAPI_PREFIX, documentOnly } from '../plugins/openapi.js';
+import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { DOCS_PREFIX, OPENAPI_PREFIX, schemaController } from '../plugins/openapi.js';
 import { notFound } from '../routes/not-found.js';
 import { DOCUMENTS } from './documents.js';
 
 /** `routes`: every route of the app, as its onRoute hooks saw them, in the order they were declared. */
 export async function buildDocsApp(routes: readonly RouteOptions[]): Promise<FastifyInstance> {
-  const docs = Fastify({ logger: false });
-  docs.setValidatorCompiler(documentOnly);
-  docs.setSerializerCompiler(serializerCompiler);
+  const docs = Fastify({ logger: false, schemaController: schemaController() });
   // Its answers are Strata's (routes/docs.ts hands it the request itself): what it does not serve, Strata does not.
   docs.setNotFoundHandler(notFound);
   await docs.register(fastifySwagger, {
