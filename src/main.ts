@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
 import { SeedError } from './seed.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
-import { capYoungGeneration } from './young-generation.js';
+import { releaseAfterStart } from './v8-tuning.js';
 
 function usage(): string {
   return [
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
   // The app's modules load only to serve: `strata opt --url` and --help start without them.
   if (argv[0] === 'opt') {
     const { runOpt } = await import('./cli/opt.js');
-    capYoungGeneration();
+    releaseAfterStart();
     process.exitCode = await runOpt(argv.slice(1));
     return;
   }
@@ -62,8 +62,8 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void close('SIGTERM'));
   const address = await app.listen({ host: config.host, port: config.port });
   // Started (listen readies the app: its routes' schemas are compiled then): from here on, what survives a scavenge
-  // is the work's, not the start's.
-  capYoungGeneration();
+  // and what runs hot are the work's, not the start's.
+  releaseAfterStart();
   console.log(
     `strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 ` +
       'and /2023-03-30; API documents at /_strata/docs/, metrics at /_strata/metrics',

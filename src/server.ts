@@ -1,9 +1,8 @@
 /**
- * Process entry: `npm start`, `npx strata`, `node dist/server.js`; main.ts does the work. The young generation is
- * held at its initial size before any of Strata's modules load (young-generation.ts), so this file imports
- * nothing else statically.
+ * Process entry: `npm start`, `npx strata`, `node dist/server.js`; main.ts does the work. V8's settings for the start
+ * are held before any of Strata's modules load (v8-tuning.ts), so this file imports nothing else statically.
  */
-import { holdYoungGeneration } from './young-generation.js';
+import { holdDuringStart } from './v8-tuning.js';
 
-holdYoungGeneration();
+holdDuringStart();
 await import('./main.js');

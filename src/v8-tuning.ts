@@ -1,0 +1,79 @@
+/**
+ * How V8 runs the Strata process (`npm start`, `strata`, `node dist/server.js`, the image; not Strata in another
+ * program's process): two of its settings are held while Strata starts and released once it listens. The settings
+ * used are read by V8 as it goes, so they can be changed from here; `node dist/server.js` passes no node flags.
+ * A process started with node flags of its own for a setting is left to them.
+ *
+ * The young generation (the new space: two semi-spaces). V8 grows it while objects survive it, up to 16 MiB per
+ * semi-space on a 64-bit machine (Node 20): a start (every module's code and schemas survive) takes it there, and a
+ * large publish then touches all 32 MiB, which stay resident. A publish's garbage is its body's base64 text, 64 KiB
+ * at a time, and the socket buffers it was read into, freed by the same scavenge: a larger semi-space only lets more
+ * of both pile up before it runs. Measured on a 50 MB publish (Node 20): 16 MiB semi-spaces take 5 scavenges (about
+ * 4 ms of pauses), 4 MiB ones 21 (about 14 ms), 1 MiB ones 86 (50-70 ms); the benchmark's peak RSS falls by about
+ * 40 MiB at 4 MiB. `--max-semi-space-size` is read only as the process starts, the growth factor
+ * (`--semi-space-growth-factor`) at each growth: the new space is held at its initial size (1 MiB per semi-space)
+ * while Strata starts, then left to grow to YOUNG_CAP_BYTES and no further (after each collection the factor is set
+ * to what reaches the cap from the present size, 1 once there; V8 may also shrink the new space when allocation is
+ * slow, and it may then grow back).
+ *
+ * The optimizing compiler (TurboFan, `--turbofan`, read at each tiering decision). A start runs its code once, yet
+ * its loops (Node's module loader, the CommonJS export lexer, route declaration) make V8 optimize some thirty
+ * functions; the first optimization pages the compiler's code in (about 3 MiB) and the compile jobs leave their
+ * working memory in the worker threads' malloc arenas, which nothing returns: idle RSS 70 against 80 MiB (Node 20,
+ * medians of five starts). It is off until Strata listens, on after: code that is hot while serving is optimized as
+ * it always was.
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/** The largest semi-space. */
+const YOUNG_CAP_BYTES = 4 << 20;
+
+/** Node flags that set what a setting here sets. */
+const YOUNG_FLAGS = /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(=|$)/;
+const COMPILER_FLAGS = /^--(no-)?(turbofan|opt|jitless|max-opt|always-turbofan|always-opt)(=|$)/;
+
+let state: 'free' | 'held' | 'released' = 'free';
+let youngHeld = false;
+let compilerHeld = false;
+let factor = 2;
+
+function setGrowthFactor(f: number): void {
+  if (f === factor) return;
+  factor = f;
+  setFlagsFromString(`--semi-space-growth-factor=${f}`);
+}
+
+/** Capacity of one semi-space now. */
+function semiSpaceBytes(): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space ? space.space_used_size + space.space_available_size : YOUNG_CAP_BYTES;
+}
+
+function setByNodeFlags(flags: RegExp): boolean {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return args.some((a) => flags.test(a.replace(/_/g, '-')));
+}
+
+/** Holds the settings for the start: call first thing, before Strata's modules load. */
+export function holdDuringStart(): void {
+  if (state !== 'free') return;
+  state = 'held';
+  youngHeld = !setByNodeFlags(YOUNG_FLAGS);
+  if (youngHeld) setGrowthFactor(1);
+  compilerHeld = !setByNodeFlags(COMPILER_FLAGS);
+  if (compilerHeld) setFlagsFromString('--no-turbofan');
+}
+
+/** Releases them once Strata has started (after holdDuringStart). */
+export function releaseAfterStart(): void {
+  if (state !== 'held') return;
+  state = 'released';
+  if (compilerHeld) setFlagsFromString('--turbofan');
+  if (youngHeld) {
+    const fit = () => setGrowthFactor(Math.max(1, Math.round(YOUNG_CAP_BYTES / semiSpaceBytes())));
+    fit();
+    // Called after each collection (an observer of gc entries keeps no process alive).
+    new PerformanceObserver(fit).observe({ entryTypes: ['gc'] });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * src/v8-tuning.ts, in child processes (V8's settings are per process). The young generation: V8 grows the new space
+ * while objects survive it, and each child keeps 40 MB of them. The optimizing compiler: a hot function is optimized,
+ * or not, as --trace-opt reports.
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const MODULE = resolve(import.meta.dirname, '../../src/v8-tuning.ts');
+
+/** Runs `body` in a child that imported the module as `tuning`; returns what it printed (stdout). */
+function child(body: string, nodeFlags: string[] = []): string {
+  const script = `import * as tuning from ${JSON.stringify(MODULE)};\n${body}`;
+  return execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+}
+
+/**
+ * The new space's size (MiB) when the child called `calls` and after it then kept objects alive. (Loading tsx may
+ * grow the new space before the module is called, as Strata's own modules would without it.)
+ */
+function newSpace(calls: string[], nodeFlags: string[] = []): { before: number; after: number } {
+  const out = child(`
+    import { getHeapSpaceStatistics } from 'node:v8';
+    const size = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
+    ${calls.map((c) => `tuning.${c}();`).join('\n')}
+    const before = size();
+    const kept = [];
+    const step = () => { for (let i = 0; i < 20_000; i++) kept.push({ i, s: 'x' + i }); };
+    // Between batches the event loop turns, so that the module's observer sees each collection.
+    for (let batch = 0; batch < 40; batch++) { step(); await new Promise((r) => setImmediate(r)); }
+    console.log(JSON.stringify({ before, after: size() }));
+  `, nodeFlags);
+  return JSON.parse(out) as { before: number; after: number };
+}
+
+/** Whether a hot function was optimized while held, and after release (synchronous compiles, for a clear answer). */
+function optimized(nodeFlags: string[] = []): { held: boolean; released: boolean } {
+  const out = child(`
+    function hotLoop(n) { let s = 0; for (let i = 0; i < n; i++) s += (i * 7) % 13; return s; }
+    tuning.holdDuringStart();
+    for (let i = 0; i < 2000; i++) hotLoop(10_000);
+    console.log('RELEASE');
+    tuning.releaseAfterStart();
+    for (let i = 0; i < 2000; i++) hotLoop(10_000);
+  `, ['--trace-opt', '--no-concurrent-recompilation', ...nodeFlags]);
+  const [held, released] = out.split('RELEASE');
+  const done = (text = '') => /completed (optimizing|compiling) .*<JSFunction hotLoop/.test(text);
+  return { held: done(held), released: done(released) };
+}
+
+describe('V8 tuning', () => {
+  it('start: without the module, V8 grows the new space to 16 MiB per semi-space', () => {
+    expect(newSpace([]).after).toBe(32);
+  });
+
+  it('start: held, the new space keeps its size', () => {
+    const { before, after } = newSpace(['holdDuringStart']);
+    expect(before).toBeLessThanOrEqual(4);
+    expect(after).toBe(before);
+  });
+
+  it('serve: released, the new space grows to 4 MiB per semi-space and no further', () => {
+    expect(newSpace(['holdDuringStart', 'releaseAfterStart']).after).toBe(8);
+  });
+
+  it('start: node flags that size the young generation are obeyed', () => {
+    expect(newSpace(['holdDuringStart', 'releaseAfterStart'], ['--max-semi-space-size=8']).after).toBe(16);
+  });
+
+  it('start: held, hot code is not optimized; released, it is', () => {
+    expect(optimized()).toEqual({ held: false, released: true });
+  });
+
+  it('start: node flags for the optimizing compiler are obeyed', () => {
+    expect(optimized(['--no-turbofan'])).toEqual({ held: false, released: false });
+  });
+});
