@@ -95,7 +95,7 @@ export class StagedFile {
    * `keepSmall`: open no file unless the content grows past SMALL (see StagingArea.create).
    */
   constructor(
-    private readonly pathOf: string | (() => string), private readonly toDisk = true, private readonly keepSmall = false,
+    private readonly pathOf: () => string, private readonly toDisk = true, private readonly keepSmall = false,
   ) {
     // Opened at once otherwise, so that the open overlaps the first bytes' arrival.
     if (!keepSmall) void this.openFile();
@@ -103,7 +103,7 @@ export class StagedFile {
 
   /** The staged file's path; for content kept in memory (`inMemory`), where a file would go, which does not exist. */
   get path(): string {
-    this.filePath ??= typeof this.pathOf === 'string' ? this.pathOf : this.pathOf();
+    this.filePath ??= this.pathOf();
     return this.filePath;
   }
 
@@ -199,27 +199,20 @@ export class StagedFile {
   async finish(): Promise<ContentDigests> {
     if (this.finished) return this.finished;
     if (this.failure) throw this.failure;
-    if (this.keepSmall && this.opening === undefined && this.bytes <= SMALL) {
-      // Small content that stays in memory: nothing to write or sync here (its blob store writes it).
-      const last = this.current === undefined ? [] : [this.current];
-      [this.kept, this.keptViews] = [[...this.full, ...last], [...this.full, ...last.map((b) => b.subarray(0, this.fill))]];
-      [this.full, this.current, this.queued] = [[], undefined, 0];
-      this.syncing = Promise.resolve();
-      this.finished = this.digest.result();
-      return this.finished;
-    }
-    const fh = this.handle ?? (await this.openFile());
+    // Small content that stays in memory has no file: nothing to write or sync here (its store writes it).
+    const inMemory = this.keepSmall && this.opening === undefined && this.bytes <= SMALL;
+    const fh = inMemory ? undefined : (this.handle ?? (await this.openFile()));
     while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
     const last = this.current === undefined ? [] : [this.current];
     const rest = [...this.full, ...last.map((b) => b.subarray(0, this.fill))];
-    if (rest.length > 0) await writeAll(fh, rest, this.queued + this.fill);
+    if (fh && rest.length > 0) await writeAll(fh, rest, this.queued + this.fill);
     if (this.bytes <= SMALL) [this.kept, this.keptViews] = [[...this.full, ...last], rest];
     else giveBack([...this.full, ...last]);
     this.full = [];
     this.current = undefined;
     this.queued = 0;
-    this.syncing = this.toDisk
+    this.syncing = fh && this.toDisk
       ? (async () => {
           await this.rangeSync;
           await fh.sync();

@@ -15,15 +15,12 @@ const SYNC_WRITE_MAX = 64 * 1024;
 
 /** The embedded default: one file per blob under `<dir>/<first two key chars>/<key>`. */
 export class FsBlobStore implements BlobStore {
-  /** Shard directories known to exist, so that a publish makes no mkdir call for them. */
-  private readonly shards = new Set<string>();
-
   /** `durability` power: each rename into a shard is made durable by syncing the shard directory. */
   constructor(private readonly dir: string, private readonly durability: Durability = 'power') {}
 
   /**
-   * Makes the 256 shard directories at start, so that no publish waits for a mkdir (the first few hundred
-   * publishes of a new data directory each made one).
+   * Makes the 256 shard directories, so that no publish waits for a mkdir (the first few hundred publishes of a new
+   * data directory each made one). Called before the store is used.
    */
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -35,7 +32,6 @@ export class FsBlobStore implements BlobStore {
         await mkdir(join(this.dir, name), { recursive: true });
         made = true;
       }
-      this.shards.add(join(this.dir, name));
     }
     // Under power, the new directories' entries reach the disk before any blob is renamed into them.
     if (made && this.durability === 'power') await syncPath(this.dir);
@@ -45,7 +41,7 @@ export class FsBlobStore implements BlobStore {
 
   async adopt(localPath: string): Promise<string> {
     const key = randomBytes(16).toString('hex');
-    const shard = await this.shardOf(key);
+    const shard = this.shardOf(key);
     await rename(localPath, join(shard, key));
     if (this.durability === 'power') await syncPath(shard);
     return key;
@@ -53,7 +49,7 @@ export class FsBlobStore implements BlobStore {
 
   async write(bytes: Buffer): Promise<string> {
     const key = randomBytes(16).toString('hex');
-    const shard = await this.shardOf(key);
+    const shard = this.shardOf(key);
     const path = join(shard, key);
     try {
       if (this.durability === 'power') {
@@ -78,14 +74,9 @@ export class FsBlobStore implements BlobStore {
     return key;
   }
 
-  /** The shard directory of a key, made if this process has not seen it yet. */
-  private async shardOf(key: string): Promise<string> {
-    const shard = join(this.dir, key.slice(0, 2));
-    if (!this.shards.has(shard)) {
-      await mkdir(shard, { recursive: true });
-      this.shards.add(shard);
-    }
-    return shard;
+  /** The shard directory of a key (init() made them all). */
+  private shardOf(key: string): string {
+    return join(this.dir, key.slice(0, 2));
   }
 
   async open(key: string) {
@@ -135,7 +126,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    return join(this.dir, key.slice(0, 2), key);
+    return join(this.shardOf(key), key);
   }
 }
 

@@ -24,15 +24,21 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-/** Stages `size` random bytes, adopts them as a blob, and counts the fsyncs on the way. */
-async function publishBlob(durability: 'process' | 'power', size: number) {
-  const staging = new StagingArea(join(dir, `staging-${durability}-${size}`), durability);
-  await staging.reset();
-  const blobs = new FsBlobStore(join(dir, `blobs-${durability}-${size}`), durability);
+/** A blob store of its own, made (init's syncs uncounted); `syncs()` then counts the fsyncs made since. */
+async function countedBlobStore(root: string, durability: 'process' | 'power') {
+  const blobs = new FsBlobStore(root, durability);
   await blobs.init();
   vi.restoreAllMocks();
   const sync = vi.spyOn(fileHandle, 'sync');
   const datasync = vi.spyOn(fileHandle, 'datasync');
+  return { blobs, syncs: () => ({ syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length }) };
+}
+
+/** Stages `size` random bytes, adopts them as a blob, and counts the fsyncs on the way. */
+async function publishBlob(durability: 'process' | 'power', size: number) {
+  const staging = new StagingArea(join(dir, `staging-${durability}-${size}`), durability);
+  await staging.reset();
+  const { blobs, syncs } = await countedBlobStore(join(dir, `blobs-${durability}-${size}`), durability);
   const data = randomBytes(size);
   const file = staging.create();
   for (let off = 0; off < data.length; off += 1 << 20) await file.write(data.subarray(off, off + (1 << 20)));
@@ -43,20 +49,16 @@ async function publishBlob(durability: 'process' | 'power', size: number) {
   await file.discard();
   expect(readFileSync(join(dir, `blobs-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
   expect(digests.size).toBe(size);
-  return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
+  return syncs();
 }
 
 /** Writes `size` random bytes held in memory as a blob (a small inline layer) and counts the fsyncs on the way. */
 async function writeBlob(durability: 'process' | 'power', size: number) {
-  const blobs = new FsBlobStore(join(dir, `written-${durability}-${size}`), durability);
-  await blobs.init();
-  vi.restoreAllMocks();
-  const sync = vi.spyOn(fileHandle, 'sync');
-  const datasync = vi.spyOn(fileHandle, 'datasync');
+  const { blobs, syncs } = await countedBlobStore(join(dir, `written-${durability}-${size}`), durability);
   const data = randomBytes(size);
   const key = await blobs.write(data);
   expect(readFileSync(join(dir, `written-${durability}-${size}`, key.slice(0, 2), key)).equals(data)).toBe(true);
-  return { syncs: sync.mock.calls.length, datasyncs: datasync.mock.calls.length };
+  return syncs();
 }
 
 describe('durability', () => {
