@@ -10,7 +10,8 @@
  * at a time, and the socket buffers it was read into, freed by the same scavenge: a larger semi-space only lets more
  * of both pile up before it runs. Measured on a 50 MB publish (Node 20): 16 MiB semi-spaces take 5 scavenges (about
  * 4 ms of pauses), 4 MiB ones 21 (about 14 ms), 1 MiB ones 86 (50-70 ms); the benchmark's peak RSS falls by about
- * 40 MiB at 4 MiB. `--max-semi-space-size` is read only as the process starts, the growth factor
+ * 40 MiB at 4 MiB, and by 6 more at 2 MiB (`npm run bench -- --quick`, three runs side by side: 96-99 against
+ * 103-105 MiB, 50 MB publishes 270-352 against 267-341 ms, no slower). `--max-semi-space-size` is read only as the process starts, the growth factor
  * (`--semi-space-growth-factor`) at each growth: the new space is held at its initial size (1 MiB per semi-space)
  * while Strata starts, then left to grow to YOUNG_CAP_BYTES and no further (after each collection the factor is set
  * to what reaches the cap from the present size, 1 once there; V8 may also shrink the new space when allocation is
@@ -27,7 +28,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** The largest semi-space. */
-const YOUNG_CAP_BYTES = 4 << 20;
+const YOUNG_CAP_BYTES = 2 << 20;
 
 /** Node flags that set what a setting here sets. */
 const YOUNG_FLAGS = /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(=|$)/;

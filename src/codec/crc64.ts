@@ -216,10 +216,15 @@ function createJsEngine(): Engine {
   return engine;
 }
 
-const ENGINE: Engine = createWasmEngine() ?? createJsEngine();
-
 /** Which engine this process uses: 'wasm' normally, 'js' when WebAssembly is unavailable. */
-export const crc64Backend: 'wasm' | 'js' = ENGINE.name;
+export const crc64Backend: 'wasm' | 'js' = typeof WebAssembly === 'undefined' ? 'js' : 'wasm';
+
+// Made on the first CRC, not at import: compiling and instantiating the module (its code, its memory, the tables
+// written into it) is resident memory a Strata that has not yet received a layer does not need.
+let engine: Engine | undefined;
+function theEngine(): Engine {
+  return (engine ??= createWasmEngine() ?? createJsEngine());
+}
 
 // ---- public API -----------------------------------------------------------------------------
 
@@ -247,11 +252,12 @@ export class Crc64 {
   update(data: Uint8Array): this {
     if (!(data instanceof Uint8Array)) throw new TypeError('Crc64.update expects a Uint8Array');
     if (data.length === 0) return this;
-    ENGINE.lo = this.#lo;
-    ENGINE.hi = this.#hi;
-    ENGINE.run(data);
-    this.#lo = ENGINE.lo;
-    this.#hi = ENGINE.hi;
+    const e = theEngine();
+    e.lo = this.#lo;
+    e.hi = this.#hi;
+    e.run(data);
+    this.#lo = e.lo;
+    this.#hi = e.hi;
     return this;
   }
 

@@ -60,8 +60,8 @@ describe('V8 tuning', () => {
     expect(after).toBe(before);
   });
 
-  it('serve: released, the new space grows to 4 MiB per semi-space and no further', () => {
-    expect(newSpace(['holdDuringStart', 'releaseAfterStart']).after).toBe(8);
+  it('serve: released, the new space grows to 2 MiB per semi-space and no further', () => {
+    expect(newSpace(['holdDuringStart', 'releaseAfterStart']).after).toBe(4);
   });
 
   it('start: node flags that size the young generation are obeyed', () => {
