@@ -54,7 +54,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
     maxRestBytes: Math.min(MAX_REST_BYTES, opts.maxBodyBytes),
     onData: (path, text) => {
       // The decoder's output is copied into the staged file's blocks at once, so one buffer serves every call.
-      if (!staged) staged = { path, file: opts.staging.create({ keepSmallInMemory: true }), decoder: new Base64StreamDecoder({ reuseOutput: true }) };
+      if (!staged) staged = { path, file: opts.staging.create({ keepSmallInMemory: true, toBlobStore: true }), decoder: new Base64StreamDecoder({ reuseOutput: true }) };
       else if (staged.path !== path && staged.path.join('.') !== path.join('.')) {
         throw new ContentGivenTwice([staged.path.join('.'), path.join('.')]);
       }
@@ -93,7 +93,7 @@ export async function ingestJson(source: AsyncIterable<Uint8Array>, opts: Ingest
     }
     if (captured.length > 0) {
       // An empty string never calls onData: stage an empty file so the zip checks see zero bytes.
-      const file = opts.staging.create({ keepSmallInMemory: true });
+      const file = opts.staging.create({ keepSmallInMemory: true, toBlobStore: true });
       await file.finish();
       return { document, content: { path: captured[0]!, file } };
     }
@@ -123,9 +123,9 @@ function translate(err: unknown): unknown {
  * refused once it passes `maxBytes`.
  */
 export async function stageStream(
-  source: AsyncIterable<Uint8Array>, staging: StagingArea, maxBytes: number,
+  source: AsyncIterable<Uint8Array>, staging: StagingArea, maxBytes: number, opts: { toBlobStore?: boolean } = {},
 ): Promise<StagedFile> {
-  const file = staging.create();
+  const file = staging.create(opts);
   try {
     for await (const chunk of source) {
       if (file.bytesWritten + chunk.length > maxBytes) throw new ZippedTooLarge(maxBytes);

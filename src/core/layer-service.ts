@@ -52,7 +52,7 @@ export class LayerService {
 
   /** Copies a bucket object into staging, to publish it like inline content. */
   async stageObject(location: ObjectLocation, maxBytes: number): Promise<StagedFile> {
-    return stageStream(await this.sources.open(location), this.staging, maxBytes);
+    return stageStream(await this.sources.open(location), this.staging, maxBytes, { toBlobStore: true });
   }
 
   async publish(ref: LayerRef, meta: LayerVersionMeta, staged: StagedFile, limits: PublishLimits): Promise<LayerVersion> {
@@ -119,8 +119,13 @@ export class LayerService {
       let blobKey: string;
       if (staged.inMemory) blobKey = await this.blobs.write(staged.contentInMemory!, digests);
       else {
-        blobKey = await this.blobs.adopt(staged.path, digests);
-        if (this.blobs.adoptMovesFile) staged.markMoved();
+        // Sent to the store while it arrived, when the store takes uploads and the content was large enough.
+        const uploaded = await staged.uploadedBlob(digests);
+        if (uploaded !== undefined) blobKey = uploaded;
+        else {
+          blobKey = await this.blobs.adopt(staged.path, digests);
+          if (this.blobs.adoptMovesFile) staged.markMoved();
+        }
       }
       try {
         return await record({ ...digests, blobKey });

@@ -90,6 +90,12 @@ export interface BlobStore {
    * would; nothing is left behind when it fails.
    */
   write(bytes: Buffer, digests: ContentDigests): Promise<string>;
+  /**
+   * For stores whose write takes about as long as the receipt (a server such as MinIO): a blob written in parts
+   * while its content still arrives, so that the publish waits for the last part only. Undefined: no such
+   * uploads; the content is adopted or written once it is whole.
+   */
+  readonly uploads?: BlobUploads;
   /** The blob's bytes, or undefined when there is no such blob. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /**
@@ -104,6 +110,22 @@ export interface BlobStore {
    * `olderThanMs`, only blobs written longer ago than that: another replica may be committing a newer one.
    */
   sweep(isReferenced: (key: string) => boolean, olderThanMs?: number): Promise<number>;
+}
+
+export interface BlobUploads {
+  /** The size of every part but the last (the store's smallest, at most a few MiB). */
+  readonly partSize: number;
+  /** Starts a blob; nothing of it is readable until complete(). */
+  begin(): Promise<BlobUpload>;
+}
+
+export interface BlobUpload {
+  /** Sends the next part (exactly `partSize` bytes unless it is the last); one at a time, in order. */
+  part(bytes: Buffer): Promise<void>;
+  /** Makes the parts sent one blob and returns its key; `digests` describe all of them. */
+  complete(digests: ContentDigests): Promise<string>;
+  /** Drops the parts sent; nothing is left (a crash's leftovers are removed by the next sweep). */
+  abort(): Promise<void>;
 }
 
 export interface ObjectLocation {

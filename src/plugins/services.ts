@@ -61,7 +61,7 @@ export default fp<{ config: Config }>(
       const uploadSecret = await repo.setting('upload-token-secret', () => randomBytes(32).toString('hex'));
       backend = createBlobBackend(config, instanceId);
       backend.store = countFailures(backend.store, app.metrics.blobStoreErrors);
-      const staging = new StagingArea(join(config.dataDir, 'staging'), config.durability);
+      const staging = new StagingArea(join(config.dataDir, 'staging'), config.durability, backend.store.uploads);
       objects = createObjectService(config, db, uploadSecret, staging, instanceId);
       // Publishes by reference read the buckets as the object dialect serves them (expired temporary objects gone).
       layers = new LayerService(

@@ -5,6 +5,8 @@ import { LayerDigest } from '../codec/digest.js';
 import { StoredEntryScanner } from '../codec/zip-stored-scan.js';
 import type { Durability } from '../config.js';
 import type { ContentDigests } from '../core/model.js';
+import type { BlobUploads } from '../core/ports.js';
+import { EarlyUpload } from './early-upload.js';
 
 /**
  * Where an upload lands while it arrives: a local file, hashed (SHA-256, CRC-64, size) as it is written,
@@ -16,7 +18,13 @@ export class StagingArea {
    * `durability` power: each staged file is synced to the disk before it may become a blob. process: it is not,
    * since the kernel's page cache outlives the process and a kill -9 loses no written byte (README "Durability").
    */
-  constructor(readonly dir: string, readonly durability: Durability = 'power') {}
+  /**
+   * `uploads`: the blob store's, for content staged to become a blob (`create({ toBlobStore })`), which is then
+   * sent to the store while it arrives (EarlyUpload).
+   */
+  constructor(
+    readonly dir: string, readonly durability: Durability = 'power', private readonly uploads?: BlobUploads,
+  ) {}
 
   /** Clears leftovers of a previous run (uploads that were in flight when it stopped). */
   async reset(): Promise<void> {
@@ -27,10 +35,14 @@ export class StagingArea {
   /**
    * `keepSmallInMemory`: content up to SMALL never touches the staging directory (no file is opened unless it grows
    * past that), for a consumer that takes it from `contentInMemory` (a publish writes such content straight to its
-   * blob). Everyone else gets a file at `path`, whatever the size.
+   * blob). Everyone else gets a file at `path`, whatever the size. `toBlobStore`: the content is to become a blob;
+   * with a store that takes uploads, its whole parts are sent as they are written (see `uploadedBlob`).
    */
-  create(opts: { keepSmallInMemory?: boolean } = {}): StagedFile {
-    return new StagedFile(() => join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power', opts.keepSmallInMemory ?? false);
+  create(opts: { keepSmallInMemory?: boolean; toBlobStore?: boolean } = {}): StagedFile {
+    return new StagedFile(
+      () => join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power', opts.keepSmallInMemory ?? false,
+      opts.toBlobStore ? this.uploads : undefined,
+    );
   }
 }
 
@@ -89,6 +101,9 @@ export class StagedFile {
   private sinceSync = 0;
   private rangeSync: Promise<void> | undefined;
   private contentCache: Buffer | undefined;
+  /** Bytes [0, writtenTo) are in the file. */
+  private writtenTo = 0;
+  private readonly early: EarlyUpload | undefined;
 
   /**
    * `toDisk`: sync the bytes to the disk (finish() starts it, synced() awaits it); else they stay with the kernel.
@@ -96,7 +111,9 @@ export class StagedFile {
    */
   constructor(
     private readonly pathOf: () => string, private readonly toDisk = true, private readonly keepSmall = false,
+    uploads?: BlobUploads,
   ) {
+    this.early = uploads && new EarlyUpload(uploads, (buffer, offset, length, position) => this.read(buffer, offset, length, position));
     // Opened at once otherwise, so that the open overlaps the first bytes' arrival.
     if (!keepSmall) void this.openFile();
   }
@@ -180,6 +197,8 @@ export class StagedFile {
         await writeAll(fh, blocks, size);
         giveBack(blocks);
         this.queued -= size;
+        this.writtenTo += size;
+        this.early?.written(this.writtenTo);
         this.sinceSync += size;
         if (this.toDisk && this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
           this.sinceSync = 0;
@@ -239,6 +258,15 @@ export class StagedFile {
     return this.handle!.read(buffer, offset, length, position);
   }
 
+  /**
+   * After the check: the blob the content was sent to while it arrived (`toBlobStore`), completed now, or undefined
+   * when none was (too small for a part, a store without uploads, or a failed upload); the caller then stores the
+   * file as usual.
+   */
+  uploadedBlob(digests: ContentDigests): Promise<string | undefined> {
+    return this.early ? this.early.complete(this.bytes, digests) : Promise.resolve(undefined);
+  }
+
   /** The file was moved to its final place (it is no longer at `path`): discard() leaves it alone. */
   markMoved(): void {
     this.moved = true;
@@ -248,6 +276,7 @@ export class StagedFile {
   async discard(): Promise<void> {
     if (this.discarded) return;
     this.discarded = true;
+    await this.early?.abort();
     await this.writing;
     giveBack([...this.kept, ...this.full, ...(this.current ? [this.current] : [])]);
     [this.kept, this.keptViews, this.full, this.current] = [[], [], [], undefined];

@@ -58,15 +58,19 @@ export interface TestApp {
 }
 
 /**
- * The keys of every stored layer zip a configuration names: the blobs, whichever backend holds them, and the small
- * zips the SQLite file keeps beside their versions.
+ * The keys of every stored layer zip a configuration names: the blobs, whichever backend holds them (with MinIO also
+ * its unfinished uploads), and the small zips the SQLite file keeps beside their versions.
  */
 export async function blobKeysOf(config: Config): Promise<string[]> {
   const inline = config.metadataUrl ? [] : inlineBlobKeys(config.dataDir);
   if (config.minio) {
     const keys: string[] = [];
-    const listing = minioClient(config.minio).listObjectsV2(config.minio.bucket, 'layers/', true);
+    const client = minioClient(config.minio);
+    const listing = client.listObjectsV2(config.minio.bucket, 'layers/', true);
     for await (const item of listing as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name.split('/').pop()!);
+    // Multipart uploads not completed (a large zip is sent while it arrives) count too, as `upload:<key>`.
+    const { uploads } = await client.listIncompleteUploadsQuery(config.minio.bucket, '', '', '', '');
+    for (const u of uploads) if (u.key.startsWith('layers/')) keys.push(`upload:${u.key.split('/').pop()!}`);
     return [...keys, ...inline];
   }
   const root = join(config.dataDir, 'blobs');

@@ -25,10 +25,15 @@ export interface BlobBackend {
  */
 const loadMinio = () => createRequire(import.meta.url)('minio') as typeof import('minio');
 
-export function minioClient(config: NonNullable<Config['minio']>): Client {
+/**
+ * `unsignedPayload`: requests are signed with the payload hash UNSIGNED-PAYLOAD even over plain HTTP (the client
+ * otherwise signs each payload's SHA-256 there, which it computes and MinIO recomputes, two passes over every byte),
+ * for payloads that carry a checksum header MinIO verifies instead (MinioBlobStore's parts).
+ */
+export function minioClient(config: NonNullable<Config['minio']>, opts: { unsignedPayload?: boolean } = {}): Client {
   const url = new URL(config.endpoint);
   const { Client } = loadMinio();
-  return new Client({
+  const client = new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
     useSSL: url.protocol === 'https:',
@@ -39,13 +44,20 @@ export function minioClient(config: NonNullable<Config['minio']>): Client {
     // A retry would resend an upload stream that the first attempt consumed; failures surface instead.
     retryOptions: { disableRetry: true },
   });
+  // The client's own switch for it (set for HTTPS), which its API does not expose: without it (another version of
+  // the client), payloads are signed again, which costs time only.
+  if (opts.unsignedPayload) (client as unknown as { enableSHA256: boolean }).enableSHA256 = false;
+  return client;
 }
 
 /** `instanceId` names this data directory's share of a bucket that several instances may use. */
 export function createBlobBackend(config: Config, instanceId: string): BlobBackend {
   if (config.blobBackend === 'minio' && config.minio) {
     const client = minioClient(config.minio);
-    const store = new MinioBlobStore(client, config.minio.bucket, config.minio.endpoint, config.minio.region, instanceId);
+    const store = new MinioBlobStore(
+      client, config.minio.bucket, config.minio.endpoint, config.minio.region, instanceId,
+      minioClient(config.minio, { unsignedPayload: true }),
+    );
     return {
       store,
       sources: new MinioObjectSource(client, config.minio.endpoint),

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable } from '../../core/errors.js';
 import type { ContentDigests } from '../../core/model.js';
-import type { BlobStore } from '../../core/ports.js';
+import type { BlobStore, BlobUpload, BlobUploads } from '../../core/ports.js';
 
 const KEY = /^[0-9a-f]{32}$/;
 
 /** S3 error codes that mean "no such object" rather than "the store is in trouble". */
 const MISSING = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
+
+/** S3's smallest part but the last (MinIO refuses smaller ones with EntityTooSmall). */
+const PART_SIZE = 5 << 20;
 
 /**
  * Blobs as objects `layers/<instance>/<key>` in one bucket of MinIO (or any S3-compatible store), through the
@@ -29,6 +33,8 @@ export class MinioBlobStore implements BlobStore {
     readonly endpoint: string,
     private readonly region: string,
     instanceId: string,
+    /** The client for parts: payloads unsigned, checked by their CRC-32 instead (see minioClient). */
+    private readonly partClient: Client = client,
   ) {
     this.prefix = `layers/${instanceId}/`;
   }
@@ -95,6 +101,41 @@ export class MinioBlobStore implements BlobStore {
     return key;
   }
 
+  /**
+   * Multipart uploads (S3 CreateMultipartUpload, UploadPart, CompleteMultipartUpload): the object appears only
+   * when the upload completes, and an aborted one leaves nothing. A part's integrity is checked by MinIO from its
+   * CRC-32 (x-amz-checksum-crc32, S3's additional checksums), computed natively here, rather than from a signed
+   * SHA-256 of it: that costs a SHA-256 pass on each side, about a third of MinIO's time per part on a 2-core
+   * machine (5 MiB parts: 40-60 ms signed, 23-29 ms with the checksum, while a 50 MB publish arrives).
+   */
+  readonly uploads: BlobUploads = {
+    partSize: PART_SIZE,
+    begin: async () => {
+      await this.ensureReady();
+      const key = randomBytes(16).toString('hex');
+      const objectName = this.prefix + key;
+      const uploadID = await this.call(() => this.client.initiateNewMultipartUpload(this.bucket, objectName, { 'Content-Type': 'application/zip' }));
+      const etags: { part: number; etag: string }[] = [];
+      const upload: BlobUpload = {
+        part: async (bytes) => {
+          const partNumber = etags.length + 1;
+          const checksum = Buffer.alloc(4);
+          checksum.writeUInt32BE(crc32(bytes));
+          const headers = { 'Content-Length': bytes.length, 'x-amz-checksum-crc32': checksum.toString('base64') };
+          const done = await this.call(() =>
+            this.partClient.uploadPart({ bucketName: this.bucket, objectName, uploadID, partNumber, headers }, bytes));
+          etags.push({ part: partNumber, etag: done.etag });
+        },
+        complete: async () => {
+          await this.call(() => this.client.completeMultipartUpload(this.bucket, objectName, uploadID, etags));
+          return key;
+        },
+        abort: () => this.call(() => this.client.abortMultipartUpload(this.bucket, objectName, uploadID)),
+      };
+      return upload;
+    },
+  };
+
   async open(key: string) {
     if (!KEY.test(key)) return undefined;
     await this.ensureReady();
@@ -128,7 +169,26 @@ export class MinioBlobStore implements BlobStore {
       throw unavailable(this.endpoint, err);
     }
     if (orphans.length > 0) await this.call(() => this.client.removeObjects(this.bucket, orphans));
+    await this.abortUploads(before);
     return orphans.length;
+  }
+
+  /** Aborts this instance's multipart uploads begun before `before` (a crash's; they are never completed). */
+  private async abortUploads(before: number): Promise<void> {
+    let keyMarker = '';
+    let uploadIdMarker = '';
+    for (;;) {
+      // The whole bucket's, filtered here: MinIO lists the uploads of one object name, or of all, not of a prefix.
+      const page = await this.call(() => this.client.listIncompleteUploadsQuery(this.bucket, '', keyMarker, uploadIdMarker, ''));
+      for (const u of page.uploads as { key: string; uploadId: string; initiated?: Date | string }[]) {
+        if (!u.key.startsWith(this.prefix)) continue;
+        const old = before === Infinity || (u.initiated !== undefined && new Date(u.initiated).getTime() < before);
+        if (old) await this.call(() => this.client.abortMultipartUpload(this.bucket, u.key, u.uploadId));
+      }
+      if (!page.isTruncated) return;
+      keyMarker = page.nextKeyMarker;
+      uploadIdMarker = page.nextUploadIdMarker;
+    }
   }
 
   private async ensureReady(): Promise<void> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { LayerDigest } from '../../../src/codec/digest.js';
 import { loadConfig } from '../../../src/config.js';
-import { createBlobBackend, type BlobBackend } from '../../../src/store/blob/index.js';
+import { createBlobBackend, minioClient, type BlobBackend } from '../../../src/store/blob/index.js';
 import { BACKEND } from '../../helpers/app.js';
 
 describe(`blob store (${BACKEND})`, () => {
@@ -106,6 +106,75 @@ describe(`blob store (${BACKEND})`, () => {
     const blob = await other.store.open(theirs);
     expect(blob).toBeDefined();
     expect(await text(blob!.stream)).toBe('theirs');
+  });
+
+  it.skipIf(BACKEND !== 'fs')('BlobStore: the filesystem store takes no uploads (a staged file is moved in whole)', () => {
+    expect(backend.store.uploads).toBeUndefined();
+  });
+
+  /** The objects and the multipart uploads MinIO holds under this test's bucket. */
+  const inBucket = async () => {
+    const config = loadConfig(env).minio!;
+    const client = minioClient(config);
+    const objects: string[] = [];
+    for await (const o of client.listObjectsV2(config.bucket, '', true) as AsyncIterable<{ name: string }>) objects.push(o.name);
+    const { uploads } = await client.listIncompleteUploadsQuery(config.bucket, '', '', '', '');
+    return { objects, uploads: uploads.length };
+  };
+  const MiB = 1024 * 1024;
+
+  it.skipIf(BACKEND !== 'minio')('BlobStore: an upload\'s parts become one blob when it completes, and not before', async () => {
+    const uploads = backend.store.uploads!;
+    expect(uploads.partSize).toBe(5 * MiB);
+    const content = randomBytes(5 * MiB + 1234);
+    const before = await inBucket();
+    const upload = await uploads.begin();
+    await upload.part(content.subarray(0, 5 * MiB));
+    await upload.part(content.subarray(5 * MiB));
+    expect(await inBucket()).toEqual({ objects: before.objects, uploads: before.uploads + 1 });
+    const digest = new LayerDigest();
+    digest.update(content);
+    const key = await upload.complete(digest.result());
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    const got = await bytesOf(key);
+    expect(got.size).toBe(content.length);
+    expect(got.bytes.equals(content)).toBe(true);
+    expect((await inBucket()).uploads).toBe(before.uploads);
+  });
+
+  it.skipIf(BACKEND !== 'minio')('BlobStore: an aborted upload leaves no object and no upload', async () => {
+    const before = await inBucket();
+    const upload = await backend.store.uploads!.begin();
+    await upload.part(randomBytes(5 * MiB));
+    await upload.abort();
+    expect(await inBucket()).toEqual(before);
+  });
+
+  it.skipIf(BACKEND !== 'minio')('BlobStore: sweep aborts the uploads a crash left', async () => {
+    const before = await inBucket();
+    const left = await backend.store.uploads!.begin();
+    await left.part(randomBytes(5 * MiB));
+    const theirs = await createBlobBackend(loadConfig(env), 'other-instance').store.uploads!.begin();
+    expect((await inBucket()).uploads).toBe(before.uploads + 2);
+    await backend.store.sweep(() => true);
+    // Only this instance's: another's upload may be in flight.
+    expect((await inBucket()).uploads).toBe(before.uploads + 1);
+    await theirs.abort();
+    expect((await inBucket()).uploads).toBe(before.uploads);
+  });
+
+  it.skipIf(BACKEND !== 'minio')('BlobStore: MinIO refuses a part whose bytes do not match its CRC-32 (an unsigned payload is still checked)', async () => {
+    const config = loadConfig(env).minio!;
+    const client = minioClient(config, { unsignedPayload: true });
+    const objectName = 'check/crc';
+    const uploadID = await client.initiateNewMultipartUpload(config.bucket, objectName, {});
+    const bytes = randomBytes(1000);
+    const wrong = Buffer.from([0, 0, 0, 0]).toString('base64');
+    await expect(client.uploadPart(
+      { bucketName: config.bucket, objectName, uploadID, partNumber: 1, headers: { 'Content-Length': 1000, 'x-amz-checksum-crc32': wrong } },
+      bytes,
+    )).rejects.toMatchObject({ code: expect.stringMatching(/BadDigest|Checksum/) });
+    await client.abortMultipartUpload(config.bucket, objectName, uploadID);
   });
 
   it('BlobStore: health reports the backend as reachable', async () => {
