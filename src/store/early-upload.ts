@@ -44,7 +44,7 @@ export class EarlyUpload {
    * Undefined when the upload never began or failed; the caller then stores the file itself.
    */
   async complete(size: number, digests: ContentDigests): Promise<string | undefined> {
-    this.written(size); // whole parts first, should the last writes not have been reported
+    this.written(size); // whole parts first: the bytes finish() wrote last were not reported
     this.ended = true;
     if (this.upload === undefined) return undefined;
     if (!this.failed && size > this.queuedTo) this.queue(this.queuedTo, size - this.queuedTo);

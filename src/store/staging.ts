@@ -101,8 +101,6 @@ export class StagedFile {
   private sinceSync = 0;
   private rangeSync: Promise<void> | undefined;
   private contentCache: Buffer | undefined;
-  /** Bytes [0, writtenTo) are in the file. */
-  private writtenTo = 0;
   private readonly early: EarlyUpload | undefined;
 
   /**
@@ -197,8 +195,8 @@ export class StagedFile {
         await writeAll(fh, blocks, size);
         giveBack(blocks);
         this.queued -= size;
-        this.writtenTo += size;
-        this.early?.written(this.writtenTo);
+        // What is in the file: all appended but the blocks still queued and the one being filled.
+        this.early?.written(this.bytes - this.queued - this.fill);
         this.sinceSync += size;
         if (this.toDisk && this.sinceSync >= SYNC_EVERY && this.rangeSync === undefined) {
           this.sinceSync = 0;
