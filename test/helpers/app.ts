@@ -78,7 +78,10 @@ export async function blobKeysOf(config: Config): Promise<string[]> {
   return [...(await Promise.all(shards.map((s) => readdir(join(root, s)).catch(() => [])))).flat(), ...inline];
 }
 
-/** The keys of the small zips kept in the SQLite file of a data directory (none when it has no such file yet). */
+/**
+ * The keys of the small zips kept in the SQLite file of a data directory (none when it has no such file yet); a
+ * kept zip that no version refers to counts as `orphan:<its row>`.
+ */
 export function inlineBlobKeys(dataDir: string): string[] {
   let db: Database.Database;
   try {
@@ -87,7 +90,8 @@ export function inlineBlobKeys(dataDir: string): string[] {
     return [];
   }
   try {
-    return db.prepare('SELECT blob_key FROM inline_blobs').pluck().all() as string[];
+    return db.prepare(`SELECT COALESCE(v.blob_key, 'orphan:' || c.id) FROM inline_content c
+      LEFT JOIN layer_versions v ON v.inline_id = c.id`).pluck().all() as string[];
   } finally {
     db.close();
   }

@@ -92,9 +92,9 @@ export class SqliteLayerStore {
       layerId: db.prepare(`SELECT id FROM layers
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name`),
       insertVersion: db.prepare(`INSERT INTO layer_versions (layer_id, version, description, license,
-          compatible_runtimes, compatible_architectures, created_at, blob_key, sha256, crc64, size)
+          compatible_runtimes, compatible_architectures, created_at, blob_key, sha256, crc64, size, inline_id)
         VALUES (@layerId, @version, @description, @license, @runtimes, @architectures, @createdAt,
-          @blobKey, @sha256, @crc64, @size)`),
+          @blobKey, @sha256, @crc64, @size, @inlineId)`),
       getVersion: db.prepare(`SELECT ${VERSION_COLUMNS} FROM layer_versions v JOIN layers l ON l.id = v.layer_id
         WHERE l.cloud = @cloud AND l.account = @account AND l.region = @region AND l.name = @name
           AND v.version = @version`),
@@ -117,7 +117,7 @@ export class SqliteLayerStore {
           AND (@publicOnly = 0 OR l.is_public = 1)
         ORDER BY l.name LIMIT @limit`),
       deleteVersion: db.prepare(`DELETE FROM layer_versions
-        WHERE layer_id = @layerId AND version = @version RETURNING blob_key, sha256, crc64, size`),
+        WHERE layer_id = @layerId AND version = @version RETURNING blob_key, sha256, crc64, size, inline_id`),
       policyRevision: db.prepare(`SELECT policy_revision FROM layer_versions
         WHERE layer_id = @layerId AND version = @version`),
       setPolicyRevision: db.prepare(`UPDATE layer_versions SET policy_revision = @revision
@@ -138,7 +138,7 @@ export class SqliteLayerStore {
         GROUP BY l.cloud, l.account, l.region ORDER BY l.cloud, l.account, l.region`),
       blobKeys: db.prepare(`SELECT blob_key FROM layer_versions`).pluck(),
       resetVersions: db.prepare(`DELETE FROM layer_versions WHERE layer_id IN (SELECT id FROM layers WHERE ${SCOPE_SQL})
-        RETURNING blob_key`).pluck(),
+        RETURNING blob_key, inline_id`),
       resetLayers: db.prepare(`DELETE FROM layers WHERE ${SCOPE_SQL}`),
       raiseCounter: db.prepare(`UPDATE layers SET next_version = MAX(next_version, @version + 1)
         WHERE cloud = @cloud AND account = @account AND region = @region AND name = @name
@@ -187,7 +187,7 @@ export class SqliteLayerStore {
     ref: LayerRef, layer: { id: number; version: number; is_public: number }, meta: LayerVersionMeta,
     content: StoredContent, now: number, inline: Buffer | undefined,
   ): LayerVersion {
-    if (inline) this.inline.put(content.blobKey, inline);
+    const inlineId = inline ? this.inline.put(inline) : null;
     this.stmts.insertVersion.run({
       layerId: layer.id,
       version: layer.version,
@@ -200,6 +200,7 @@ export class SqliteLayerStore {
       sha256: content.sha256,
       crc64: content.crc64,
       size: content.size,
+      inlineId,
     });
     return { ref, version: layer.version, ...meta, createdAt: now, content, isPublic: layer.is_public === 1 };
   }
@@ -207,11 +208,15 @@ export class SqliteLayerStore {
   /** Removes every layer in scope with its versions, grants and version counter; returns the blobs to remove. */
   readonly reset = this.immediate((scope: ResetScope): { layers: number; versions: number; blobKeys: string[]; inline: number } => {
     const params = { cloud: scope.cloud ?? null, account: scope.account ?? null, region: scope.region ?? null, name: scope.name ?? null };
-    const keys = this.stmts.resetVersions.all(params) as string[];
+    const rows = this.stmts.resetVersions.all(params) as { blob_key: string; inline_id: number | null }[];
     const layers = this.stmts.resetLayers.run(params).changes;
     // Inline content goes with its rows; only the rest has blobs to remove.
-    const blobKeys = keys.filter((key) => !this.inline.delete(key));
-    return { layers, versions: keys.length, blobKeys, inline: keys.length - blobKeys.length };
+    const blobKeys: string[] = [];
+    for (const row of rows) {
+      if (row.inline_id === null) blobKeys.push(row.blob_key);
+      else this.inline.delete(row.inline_id);
+    }
+    return { layers, versions: rows.length, blobKeys, inline: rows.length - blobKeys.length };
   });
 
   stats(): StoreStats[] {
@@ -272,11 +277,14 @@ export class SqliteLayerStore {
     const layer = this.stmts.layerId.get(ref) as { id: number } | undefined;
     if (!layer) return undefined;
     const row = this.stmts.deleteVersion.get({ layerId: layer.id, version }) as
-      | { blob_key: string; sha256: Buffer; crc64: string; size: number }
+      | { blob_key: string; sha256: Buffer; crc64: string; size: number; inline_id: number | null }
       | undefined;
     if (!row) return undefined;
     const content: StoredContent = { blobKey: row.blob_key, sha256: row.sha256, crc64: row.crc64, size: row.size };
-    if (this.inline.delete(row.blob_key)) content.inline = true;
+    if (row.inline_id !== null) {
+      this.inline.delete(row.inline_id);
+      content.inline = true;
+    }
     return content;
   });
 

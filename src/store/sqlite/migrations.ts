@@ -74,4 +74,21 @@ export const MIGRATIONS: readonly string[] = [
     bytes    BLOB NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 4: small layers in a table of their own rows, found from their version (inline-blobs.ts) */ `
+  -- inline_blobs (3) was keyed by the random blob key, in a WITHOUT ROWID B-tree: each publish inserted at a random
+  -- leaf, and a row of more than about 1,000 bytes (an index B-tree's largest local payload on 4 KiB pages) put
+  -- the rest in an overflow page of its own: 4.7 pages written to the WAL per 1.1 KB zip. Here a new row goes to
+  -- the end of the table's B-tree, within its leaf (a table B-tree keeps up to 4,061 bytes of a row locally):
+  -- 1.7 pages (sqlite.org/fileformat2.html, "B-tree Pages").
+  CREATE TABLE inline_content (
+    id    INTEGER PRIMARY KEY,
+    bytes BLOB NOT NULL
+  );
+  ALTER TABLE layer_versions ADD COLUMN inline_id INTEGER;   -- NULL: the zip is in the blob store
+  INSERT INTO inline_content (id, bytes) SELECT ROW_NUMBER() OVER (ORDER BY blob_key), bytes FROM inline_blobs;
+  UPDATE layer_versions SET inline_id = m.id
+    FROM (SELECT ROW_NUMBER() OVER (ORDER BY blob_key) AS id, blob_key FROM inline_blobs) AS m
+    WHERE m.blob_key = layer_versions.blob_key;
+  DROP TABLE inline_blobs;
+  `,
 ];
