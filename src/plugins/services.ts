@@ -54,7 +54,7 @@ export default fp<{ config: Config }>(
       db = openDatabase(join(config.dataDir, 'strata.sqlite'), config.durability);
       repo = config.metadataUrl
         ? await openPostgres(config.metadataUrl)
-        : new SqliteLayerRepo(db, { inlineContent: config.blobBackend === 'fs' });
+        : new SqliteLayerRepo(db, { inlineContent: config.blobBackend === 'fs', groupCommits: config.durability === 'power' });
       // Shared by every replica of one metadata store: the blobs' prefix, the link and token secrets.
       const instanceId = await repo.setting('instance-id', () => randomBytes(8).toString('hex'));
       const linkSecret = await repo.setting('link-secret', () => randomBytes(32).toString('hex'));

@@ -1,6 +1,7 @@
 import type { LayerRepository } from '../../core/ports.js';
 import { VersionTaken } from '../../core/ports.js';
 import type { Db } from './db.js';
+import { GroupCommit } from './group-commit.js';
 import { INLINE_MAX } from './inline-blobs.js';
 import { SqliteLayerStore } from './layer-repo.js';
 
@@ -10,10 +11,13 @@ import { SqliteLayerStore } from './layer-repo.js';
  */
 export class SqliteLayerRepo implements LayerRepository {
   private readonly store: SqliteLayerStore;
+  private readonly group: GroupCommit | undefined;
 
-  constructor(private readonly db: Db, opts: { inlineContent: boolean } = { inlineContent: true }) {
+  /** `groupCommits`: publishes that arrive together share one commit (group-commit.ts; for a syncing database). */
+  constructor(private readonly db: Db, opts: { inlineContent: boolean; groupCommits?: boolean } = { inlineContent: true }) {
     this.store = new SqliteLayerStore(db);
     this.inlineContentMax = opts.inlineContent ? INLINE_MAX : 0;
+    this.group = opts.groupCommits ? new GroupCommit(db) : undefined;
   }
 
   /**
@@ -24,7 +28,9 @@ export class SqliteLayerRepo implements LayerRepository {
   readonly inlineContentMax: number;
 
   insertVersion: LayerRepository['insertVersion'] = async (ref, meta, content, inline) =>
-    this.store.insertVersion(ref, meta, content, inline);
+    this.group
+      ? this.group.run(() => this.store.insertVersion(ref, meta, content, inline))
+      : this.store.insertVersion(ref, meta, content, inline);
 
   insertVersionAt: LayerRepository['insertVersionAt'] = async (ref, version, meta, content, inline) => {
     try {
