@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { newBlobKey } from './blob-keys.js';
 import { inspectZip, ZipInspectionError } from '../codec/zip.js';
 import { VersionTaken, type BlobStore, type LayerRepository, type ObjectLocation, type ObjectSource } from './ports.js';
 import type { StagedFile, StagingArea } from '../store/staging.js';
@@ -114,7 +115,7 @@ export class LayerService {
       await staged.synced();
       if (staged.inMemory && digests.size <= this.repo.inlineContentMax) {
         // Keys of inline content look like the blob stores' own: links and listings cannot tell them apart.
-        return await record({ ...digests, blobKey: randomBytes(16).toString('hex') }, staged.contentInMemory);
+        return await record({ ...digests, blobKey: newBlobKey() }, staged.contentInMemory);
       }
       let blobKey: string;
       if (staged.inMemory) blobKey = await this.blobs.write(staged.contentInMemory!, digests);

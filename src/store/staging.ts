@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, rm, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { newBlobKey } from '../core/blob-keys.js';
 import { LayerDigest } from '../codec/digest.js';
 import { StoredEntryScanner } from '../codec/zip-stored-scan.js';
 import type { Durability } from '../config.js';
@@ -40,7 +40,7 @@ export class StagingArea {
    */
   create(opts: { keepSmallInMemory?: boolean; toBlobStore?: boolean } = {}): StagedFile {
     return new StagedFile(
-      () => join(this.dir, randomBytes(16).toString('hex')), this.durability === 'power', opts.keepSmallInMemory ?? false,
+      () => join(this.dir, newBlobKey()), this.durability === 'power', opts.keepSmallInMemory ?? false,
       opts.toBlobStore ? this.uploads : undefined,
     );
   }

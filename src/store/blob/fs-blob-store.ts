@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { newBlobKey } from '../../core/blob-keys.js';
 import type { Durability } from '../../config.js';
 import type { BlobStore } from '../../core/ports.js';
 
@@ -40,7 +40,7 @@ export class FsBlobStore implements BlobStore {
   readonly adoptMovesFile = true;
 
   async adopt(localPath: string): Promise<string> {
-    const key = randomBytes(16).toString('hex');
+    const key = newBlobKey();
     const shard = this.shardOf(key);
     await rename(localPath, join(shard, key));
     if (this.durability === 'power') await syncPath(shard);
@@ -48,7 +48,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async write(bytes: Buffer): Promise<string> {
-    const key = randomBytes(16).toString('hex');
+    const key = newBlobKey();
     const shard = this.shardOf(key);
     const path = join(shard, key);
     try {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { newBlobKey } from '../../core/blob-keys.js';
 import type { Client } from 'minio';
 import { BlobStoreUnavailable } from '../../core/errors.js';
 import type { ContentDigests } from '../../core/model.js';
@@ -81,7 +81,7 @@ export class MinioBlobStore implements BlobStore {
 
   /** PUTs a new object; a failed PUT leaves no object (S3 writes an object whole or not at all). */
   private async put(body: Readable | Buffer, size: number, digests: ContentDigests): Promise<string> {
-    const key = randomBytes(16).toString('hex');
+    const key = newBlobKey();
     const tls = this.endpoint.startsWith('https:');
     const res = await this.call(() =>
       this.client.makeRequestStreamAsync(
@@ -112,7 +112,7 @@ export class MinioBlobStore implements BlobStore {
     partSize: PART_SIZE,
     begin: async () => {
       await this.ensureReady();
-      const key = randomBytes(16).toString('hex');
+      const key = newBlobKey();
       const objectName = this.prefix + key;
       const uploadID = await this.call(() => this.client.initiateNewMultipartUpload(this.bucket, objectName, { 'Content-Type': 'application/zip' }));
       const etags: { part: number; etag: string }[] = [];
