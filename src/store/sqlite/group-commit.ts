@@ -1,5 +1,8 @@
 import type { Db } from './db.js';
 
+/** How one write of a group ended: its value, or what it threw. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface Pending {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -21,18 +24,18 @@ interface Pending {
  */
 export class GroupCommit {
   private queue: Pending[] = [];
-  private readonly commitAll: (batch: Pending[]) => unknown[];
+  private readonly commitAll: (batch: Pending[]) => Outcome[];
 
   constructor(db: Db) {
     // Made once (see SqliteLayerStore.immediate): one closure keeps its type feedback across commits. Called inside
     // the shared transaction, `alone` is a savepoint.
     const alone = db.transaction((work: () => unknown) => work());
     this.commitAll = db.transaction((batch: Pending[]) =>
-      batch.map((p) => {
+      batch.map((p): Outcome => {
         try {
           return { ok: true, value: alone(p.work) };
-        } catch (err) {
-          return { ok: false, value: err };
+        } catch (error) {
+          return { ok: false, error };
         }
       }),
     ).immediate;
@@ -50,17 +53,17 @@ export class GroupCommit {
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
-    let results: unknown[];
+    let outcomes: Outcome[];
     try {
-      results = this.commitAll(batch);
+      outcomes = this.commitAll(batch);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
     batch.forEach((p, i) => {
-      const r = results[i] as { ok: boolean; value: unknown };
-      if (r.ok) p.resolve(r.value);
-      else p.reject(r.value);
+      const outcome = outcomes[i]!;
+      if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(outcome.error);
     });
   }
 }

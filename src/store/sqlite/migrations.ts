@@ -85,10 +85,11 @@ export const MIGRATIONS: readonly string[] = [
     bytes BLOB NOT NULL
   );
   ALTER TABLE layer_versions ADD COLUMN inline_id INTEGER;   -- NULL: the zip is in the blob store
-  INSERT INTO inline_content (id, bytes) SELECT ROW_NUMBER() OVER (ORDER BY blob_key), bytes FROM inline_blobs;
   UPDATE layer_versions SET inline_id = m.id
     FROM (SELECT ROW_NUMBER() OVER (ORDER BY blob_key) AS id, blob_key FROM inline_blobs) AS m
     WHERE m.blob_key = layer_versions.blob_key;
+  INSERT INTO inline_content (id, bytes)
+    SELECT v.inline_id, b.bytes FROM inline_blobs b JOIN layer_versions v ON v.blob_key = b.blob_key;
   DROP TABLE inline_blobs;
   `,
 ];
