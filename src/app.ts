@@ -66,7 +66,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorate('refusals', refusals);
   app.server.on('checkExpectation', (req, res) => refusals.onUnmetExpectation(req, res));
   await app.register(openapi);
-  await app.register(requestLog);
+  await app.register(requestLog, { logLevel: config.logLevel });
   await app.register(metrics);
   await app.register(services, { config });
   await app.register(cloudViews);

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** `malformed`: a parameter is missing or not in its one canonical spelling. */
 export type LinkCheck = 'valid' | 'expired' | 'forged' | 'malformed';
@@ -12,7 +12,12 @@ const SIGNATURE = /^[0-9a-f]{64}$/;
  * The secret is kept with the data, so links stay valid across a restart until they expire.
  */
 export class ContentLinks {
-  constructor(private readonly secret: string, readonly ttlSeconds: number) {}
+  /** Imported once: a KeyObject spares every link the key's checks and copy (about 1 µs of 4-6). */
+  private readonly key: KeyObject;
+
+  constructor(secret: string, readonly ttlSeconds: number) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
 
   sign(blobKey: string, now = Date.now()): { expires: number; signature: string } {
     // Rounded up: a link is good for at least the TTL, never a fraction of a second less.
@@ -36,6 +41,6 @@ export class ContentLinks {
   }
 
   private mac(blobKey: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${blobKey}\n${expires}`).digest('hex');
+    return createHmac('sha256', this.key).update(`${blobKey}\n${expires}`).digest('hex');
   }
 }

@@ -91,7 +91,8 @@ export default fp(async (app) => {
   // What a connection had received when its last request was answered: the next request's bytes are what it
   // received since (a head's bytes arrive before any hook runs, so they cannot be counted from a request's start).
   const counted = new WeakMap<Socket, number>();
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: it runs on every request, and a promise and a microtask less each is measurable.
+  app.addHook('onResponse', (request, reply, done) => {
     const { surface = 'none', operation = 'none' } = request.routeOptions.config;
     requests.inc({ surface, operation, status: String(reply.statusCode) });
     duration.observe({ surface, operation }, reply.elapsedTime / 1000);
@@ -100,6 +101,7 @@ export default fp(async (app) => {
       received.inc({ surface }, Math.max(0, socket.bytesRead - (counted.get(socket) ?? 0)));
       counted.set(socket, socket.bytesRead);
     }
+    done();
   });
 
   app.get('/_strata/metrics', {

@@ -53,20 +53,25 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
   app.decorateRequest('stagedContent', null);
   app.decorateRequest('bodyDigest', null);
   // A staged upload that no handler took (validation failed, client went away) is removed.
-  const discardStaged = async (request: FastifyRequest) => {
-    await request.stagedContent?.discard();
+  // A callback hook: it runs on every request, and almost always has nothing to do.
+  const discardStaged = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
+    const staged = request.stagedContent;
+    if (!staged) return done();
     request.stagedContent = null;
+    staged.discard().then(() => done(), done);
   };
   app.addHook('onResponse', discardStaged);
-  app.addHook('onRequestAbort', discardStaged);
+  app.addHook('onRequestAbort', (request, done) => discardStaged(request, undefined, done));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
     const content = opts.contentOf(request);
     const declared = request.headers['content-length'];
     const { bodyTimeoutSeconds, minBodyBytesPerSecond } = request.server.config.http;
-    let source: AsyncIterable<Uint8Array> = guardBody(payload as AsyncIterable<Uint8Array>, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond });
-    if (opts.digestBody) source = digesting(source, request);
+    const digest = opts.digestBody ? bodyDigester(request) : undefined;
+    const source = guardBody(
+      payload as AsyncIterable<Uint8Array>, { idleSeconds: bodyTimeoutSeconds, minBytesPerSecond: minBodyBytesPerSecond }, digest?.update,
+    );
     const ingested = await ingestJson(source, {
       contentFields: content?.fields ?? [],
       ignoreKeyCase: content?.ignoreKeyCase,
@@ -76,24 +81,26 @@ export function registerJsonBodies(app: FastifyInstance, opts: JsonBodyOptions):
       emptyIsNone: !opts.takesBody(request),
       staging: request.server.layers.staging,
     });
+    if (digest) request.bodyDigest = digest.end();
     if (ingested.content) request.stagedContent = ingested.content.file;
     return ingested.document;
   });
 }
 
 /**
- * Passes the body's chunks through unchanged while hashing them: the signature check needs the hash of the bytes as
- * received, and this is the one pass that reads them. `request.bodyDigest` is set once the body has ended.
+ * Hashes the body's chunks as they pass: the signature check needs the hash of the bytes as received, and the one pass
+ * that reads them is the body's. `end()` (once the body has been read whole) gives `request.bodyDigest`.
  */
-async function* digesting(source: AsyncIterable<Uint8Array>, request: FastifyRequest): AsyncGenerator<Uint8Array> {
+function bodyDigester(request: FastifyRequest): { update: (chunk: Uint8Array) => void; end: () => BodyDigest } {
   const sha256 = createHash('sha256');
   const md5 = request.headers['content-md5'] !== undefined ? createHash('md5') : undefined;
-  for await (const chunk of source) {
-    sha256.update(chunk);
-    md5?.update(chunk);
-    yield chunk;
-  }
-  request.bodyDigest = { sha256: sha256.digest('hex'), md5: md5?.digest() };
+  return {
+    update: (chunk) => {
+      sha256.update(chunk);
+      md5?.update(chunk);
+    },
+    end: () => ({ sha256: sha256.digest('hex'), md5: md5?.digest() }),
+  };
 }
 
 /** The client went away mid-request: nobody is left to answer, and it is no server error. */

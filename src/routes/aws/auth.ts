@@ -46,7 +46,8 @@ export function registerAwsVerification(app: FastifyInstance, store: CredentialS
   app.decorateRequest('awsPrincipal', null);
   app.decorateRequest('awsPendingAuth', null);
 
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks (a throw is the hook's error): one promise and microtask less per request than async ones.
+  app.addHook('onRequest', (request, _reply, done) => {
     const parts = httpPartsOf(request);
     let credential: Credential | undefined;
     const head = checkHead(parts, {
@@ -58,14 +59,16 @@ export function registerAwsVerification(app: FastifyInstance, store: CredentialS
     });
     if (!head.ok) throw WIRE[head.failure.kind](head.failure.message);
     request.awsPendingAuth = { parts, pending: head.pending, credential: credential! };
+    done();
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const auth = request.awsPendingAuth;
-    if (!auth) return;
+    if (!auth) return done();
     const failure = checkSignature(auth.parts, auth.pending, request.bodyDigest?.sha256 ?? EMPTY_SHA256);
     if (failure) throw WIRE[failure.kind](failure.message);
     request.awsPrincipal = { accessKeyId: auth.credential.accessKeyId, account: auth.credential.account, region: auth.pending.region };
+    done();
   });
 }
 

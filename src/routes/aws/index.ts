@@ -35,9 +35,11 @@ export default async function awsDialect(app: FastifyInstance) {
   app.refusals.add(awsRefusals(app.prefix));
   app.cloudViews.register(awsCloudView(config, app.layers));
   app.decorateRequest('awsOperation', undefined);
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take a callback rather than return a promise: one promise and microtask less each.
+  app.addHook('onRequest', (request, reply, done) => {
     request.awsOperation = request.routeOptions.config.awsOperation;
     reply.header('x-amzn-RequestId', randomUUID());
+    done();
   });
   // Requests are validated by validate.ts, which words errors as Coral does; the route schemas document them.
   // Responses are checked against their schemas on the way out.

@@ -50,7 +50,8 @@ export function registerFcVerification(app: FastifyInstance, store: CredentialSt
   app.decorateRequest('fcPrincipal', null);
   app.decorateRequest('fcPendingAuth', null);
 
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks (a throw is the hook's error): one promise and microtask less per request than async ones.
+  app.addHook('onRequest', (request, _reply, done) => {
     const parts = httpPartsOf(request);
     const authorization = header(parts, 'authorization');
     if (authorization === undefined) throw new AccessDenied(MESSAGES.notSigned);
@@ -64,16 +65,18 @@ export function registerFcVerification(app: FastifyInstance, store: CredentialSt
     if (token !== credential.sessionToken) throw new InvalidSecurityTokenMismatch(MESSAGES.tokenMismatch);
     checkClock(parts, parsed.scheme, Date.now(), maxSkewSeconds);
     request.fcPendingAuth = { ...parsed, parts, credential };
+    done();
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const auth = request.fcPendingAuth;
-    if (!auth) return;
+    if (!auth) return done();
     const digest = request.bodyDigest;
     if (!verifies(auth, digest?.sha256 ?? EMPTY_SHA256, digest?.md5 ?? EMPTY_MD5)) {
       throw new SignatureNotMatch(MESSAGES.signatureNotMatch);
     }
     request.fcPrincipal = { accessKeyId: auth.credential.accessKeyId, account: auth.credential.account };
+    done();
   });
 }
 

@@ -51,8 +51,10 @@ export default async function fcDialect(app: FastifyInstance, { api }: { api: Fc
   // One view describes every API version; it is registered with the first.
   if (api === FC_API_VERSIONS[0]) app.cloudViews.register(fcCloudView(config, app.layers));
   app.decorateRequest('fcRequestId', '');
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take a callback rather than return a promise: one promise and microtask less each.
+  app.addHook('onRequest', (request, reply, done) => {
     request.fcRequestId = stampRequestId(api, reply);
+    done();
   });
   // Handlers parse their input with the route schemas and FC's error wording; responses are checked against
   // their schemas on the way out.
