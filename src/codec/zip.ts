@@ -75,6 +75,8 @@ const LOCAL_HEADER_MIN = 30;
 const ZIP64_EXTRA_ID = 0x0001;
 const FLAG_ENCRYPTED = 0x0001;
 const FLAG_DATA_DESCRIPTOR = 0x0008;
+/** Zips of at most this many entries are read once when all are small (a layer of one file, say): see inspectZip. */
+const KEPT_ENTRIES = 64;
 
 
 /** Random access to the archive's bytes: a file the caller has open, say. */
@@ -107,13 +109,27 @@ export async function inspectZip(
     source = input;
   }
   const reader = new BlockCacheReader(source);
+  let zip: yauzl.ZipFile | undefined;
   try {
-    const summary = await listEntries(reader, limits);
-    if (limits.deep ?? true) await verifyEntries(reader, limits, streamed);
+    zip = await openZip(reader, false);
+    const kept: yauzl.Entry[] | undefined = zip.entryCount <= KEPT_ENTRIES ? [] : undefined;
+    const summary = await listEntries(zip, reader.size, limits, kept);
+    if (limits.deep ?? true) {
+      // A few small entries are verified from the records pass 1 read. Others need a second reading of the central
+      // directory: keeping 100,000 records would cost tens of MiB, and only a zip opened with validateEntrySizes
+      // streams an entry with yauzl's size checks (which pass 1 must not apply: it words those refusals itself).
+      if (kept?.every(isSmall)) await verifyEntries(zip, kept, reader, limits, streamed);
+      else {
+        zip.close();
+        zip = await openZip(reader, true);
+        await verifyEntries(zip, zip.eachEntry(), reader, limits, streamed);
+      }
+    }
     return summary;
   } catch (err) {
     throw classify(err);
   } finally {
+    zip?.close();
     reader.dispose();
     await handle?.close();
   }
@@ -122,30 +138,27 @@ export async function inspectZip(
 // ---------------------------------------------------------------------------------------------------------
 // Pass 1: the central directory alone.
 
-async function listEntries(reader: BlockCacheReader, limits: ZipLimits): Promise<ZipSummary> {
-  const zip = await openZip(reader, false);
-  try {
-    checkEntryCount(zip, reader.size, limits);
-    let entries = 0;
-    let files = 0;
-    let declared = 0;
-    for await (const entry of zip.eachEntry()) {
-      checkEntryCheaply(entry, reader.size);
-      entries += 1;
-      if (!entry.fileName.endsWith('/')) files += 1;
-      declared += entry.uncompressedSize;
-      if (declared >= limits.maxUncompressedSize) {
-        throw new ZipInspectionError(
-          'unzipped-too-large',
-          `declared uncompressed size reaches ${declared} bytes after ${entries} entries; the limit is under ${limits.maxUncompressedSize}`,
-          { entry: entry.fileName, declared },
-        );
-      }
+/** `kept`: collects the records, for pass 2 to use instead of reading them again. */
+async function listEntries(zip: yauzl.ZipFile, size: number, limits: ZipLimits, kept?: yauzl.Entry[]): Promise<ZipSummary> {
+  checkEntryCount(zip, size, limits);
+  let entries = 0;
+  let files = 0;
+  let declared = 0;
+  for await (const entry of zip.eachEntry()) {
+    checkEntryCheaply(entry, size);
+    kept?.push(entry);
+    entries += 1;
+    if (!entry.fileName.endsWith('/')) files += 1;
+    declared += entry.uncompressedSize;
+    if (declared >= limits.maxUncompressedSize) {
+      throw new ZipInspectionError(
+        'unzipped-too-large',
+        `declared uncompressed size reaches ${declared} bytes after ${entries} entries; the limit is under ${limits.maxUncompressedSize}`,
+        { entry: entry.fileName, declared },
+      );
     }
-    return { entries, files, uncompressedSize: declared };
-  } finally {
-    zip.close();
   }
+  return { entries, files, uncompressedSize: declared };
 }
 
 function checkEntryCount(zip: yauzl.ZipFile, fileSize: number, limits: ZipLimits): void {
@@ -197,27 +210,25 @@ function checkEntryCheaply(entry: yauzl.Entry, fileSize: number): void {
 // ---------------------------------------------------------------------------------------------------------
 // Pass 2: local headers and the data itself.
 
-async function verifyEntries(reader: BlockCacheReader, limits: ZipLimits, streamed?: StreamedCrcs): Promise<void> {
-  const zip = await openZip(reader, true);
-  try {
-    let actualTotal = 0;
-    for await (const entry of zip.eachEntry()) {
-      const local = await readLocalFileHeader(zip, entry);
-      checkLocalHeader(entry, local);
-      // A stored entry's data is its bytes as they are: the CRC-32 of that exact range, if it streamed by, is all.
-      const seen = entry.compressionMethod === 0 ? streamed?.crcOf(local.fileDataStart, entry.compressedSize) : undefined;
-      if (seen !== undefined) checkInflated(entry, entry.compressedSize, seen);
-      actualTotal += seen !== undefined ? entry.compressedSize : isSmall(entry)
-        ? await verifySmallEntry(reader, entry, local.fileDataStart)
-        : await verifyStreamedEntry(zip, entry, actualTotal, limits.maxUncompressedSize);
-      if (actualTotal >= limits.maxUncompressedSize) {
-        throw new ZipInspectionError('unzipped-too-large', `the zip inflates to at least ${actualTotal} bytes`, {
-          entry: entry.fileName,
-        });
-      }
+async function verifyEntries(
+  zip: yauzl.ZipFile, records: Iterable<yauzl.Entry> | AsyncIterable<yauzl.Entry>, reader: BlockCacheReader,
+  limits: ZipLimits, streamed?: StreamedCrcs,
+): Promise<void> {
+  let actualTotal = 0;
+  for await (const entry of records) {
+    const local = await readLocalFileHeader(zip, entry);
+    checkLocalHeader(entry, local);
+    // A stored entry's data is its bytes as they are: the CRC-32 of that exact range, if it streamed by, is all.
+    const seen = entry.compressionMethod === 0 ? streamed?.crcOf(local.fileDataStart, entry.compressedSize) : undefined;
+    if (seen !== undefined) checkInflated(entry, entry.compressedSize, seen);
+    actualTotal += seen !== undefined ? entry.compressedSize : isSmall(entry)
+      ? await verifySmallEntry(reader, entry, local.fileDataStart)
+      : await verifyStreamedEntry(zip, entry, actualTotal, limits.maxUncompressedSize);
+    if (actualTotal >= limits.maxUncompressedSize) {
+      throw new ZipInspectionError('unzipped-too-large', `the zip inflates to at least ${actualTotal} bytes`, {
+        entry: entry.fileName,
+      });
     }
-  } finally {
-    zip.close();
   }
 }
 

@@ -270,6 +270,19 @@ describe('inspectZip: declared sizes that lie', () => {
     expect(await problemOf(patchEntry(crc, 0, { crc: 12345 }, 'local'))).toBe('not-a-zip');
   });
 
+  it('inspectZip: refuses a lying local header among a few small entries and among many', async () => {
+    // Up to 64 small entries are checked from the records the first pass read; more are read again.
+    for (const count of [3, 64, 65, 100]) {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < count; i++) files[`f/${i}.txt`] = `file ${i}\n`.repeat(20);
+      const last = await makeZip(files);
+      expect(await problemOf(patchEntry(last, count - 1, { crc: 12345 }, 'local'))).toBe('not-a-zip');
+      const early = await makeZip(files);
+      expect(await problemOf(patchEntry(early, 1, { compressedSize: 3 }, 'local'))).toBe('sizes-lie');
+      expect(await inspectZip(spool(await makeZip(files)), limits)).toMatchObject({ entries: count, files: count });
+    }
+  });
+
   it('inspectZip: refuses corrupt data (CRC-32 mismatch, bad deflate stream)', async () => {
     expect(await problemOf(zipWithBadCrc())).toBe('not-a-zip');
     expect(await problemOf(zipWithBadCrc(BIG))).toBe('not-a-zip');
