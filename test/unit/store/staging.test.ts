@@ -39,6 +39,22 @@ describe('staging', () => {
     expect(await readdir(staging.dir)).toEqual([]);
   });
 
+  it('StagedFile: small content is the content at the edges of its first, smaller block', async () => {
+    const staging = await area();
+    // The first block of content kept in memory is 16 KiB; the next ones are 256 KiB.
+    for (const size of [1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 16 * 1024 + 256 * 1024]) {
+      const data = randomBytes(size);
+      const file = staging.create({ keepSmallInMemory: true });
+      for (let off = 0; off < data.length; off += 5000) file.append(data.subarray(off, off + 5000));
+      const digests = await file.finish();
+      expect(file.inMemory).toBe(true);
+      expect(file.contentInMemory!.equals(data)).toBe(true);
+      expect(digests.sha256.equals(sha256(data))).toBe(true);
+      await file.discard();
+    }
+    expect(await readdir(staging.dir)).toEqual([]);
+  });
+
   it('StagedFile: content kept in memory that grows past 1 MiB is written to its file as it arrives', async () => {
     const staging = await area();
     const data = randomBytes(3 * 1024 * 1024);
