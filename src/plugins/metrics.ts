@@ -91,7 +91,7 @@ export default fp(async (app) => {
   // What a connection had received when its last request was answered: the next request's bytes are what it
   // received since (a head's bytes arrive before any hook runs, so they cannot be counted from a request's start).
   const counted = new WeakMap<Socket, number>();
-  // A callback hook: it runs on every request, and a promise and a microtask less each is measurable.
+  // A callback hook: it runs on every request, with one promise and microtask less than an async one.
   app.addHook('onResponse', (request, reply, done) => {
     const { surface = 'none', operation = 'none' } = request.routeOptions.config;
     requests.inc({ surface, operation, status: String(reply.statusCode) });
