@@ -1,8 +1,8 @@
 /**
  * How V8 runs the Strata process (`npm start`, `strata`, `node dist/server.js`, the image; not Strata in another
  * program's process): two of its settings are held while Strata starts and released once it listens, and a third is
- * set as it starts. The settings used are read by V8 as it goes, so they can be changed from here; `node dist/server.js` passes no node flags.
- * A process started with node flags of its own for a setting is left to them.
+ * set as it starts. The settings used are read by V8 as it goes, so they can be changed from here; `node
+ * dist/server.js` passes no node flags. A process started with node flags of its own for a setting is left to them.
  *
  * The young generation (the new space: two semi-spaces). V8 grows it while objects survive it, up to 16 MiB per
  * semi-space on a 64-bit machine (Node 20): a start (every module's code and schemas survive) takes it there, and a
@@ -30,8 +30,8 @@
  * mostly the wrappers of its 64 KiB socket chunks and staged blocks, promoted by the small young generation above;
  * each holds its bytes outside the heap until a full collection, so RSS rose without bound in sight: 20 MB publishes
  * one after another, 87 MiB after 10, 100 after 80 and still rising, with one full collection since the start.
- * Growth of 1.5 times collects every 9 MB or so: 88 after 10, 92 after 80 and level from 60 on; a full collection of
- * this heap takes 3-10 ms on the main thread, one every few seconds of back-to-back 20 MB publishes.
+ * Growth of 1.5 times collects every 9 MB or so: 86-88 after 10, 91-92 after 80 and level from 60 on (two runs); a
+ * full collection of this heap takes 3-10 ms on the main thread, one every few seconds of back-to-back 20 MB publishes.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';

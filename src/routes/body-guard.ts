@@ -129,6 +129,8 @@ class Raced<T> implements AsyncIterableIterator<T> {
           this.onItem?.(step.value);
         } catch (err) {
           fail(err);
+          // Ended by its reader, not by the source or the clock: released as return() would.
+          void Promise.resolve(this.source.return?.()).catch(() => undefined);
           return;
         }
         resolve(step);

@@ -99,8 +99,6 @@ export class StagedFile {
   private queued = 0;
   /** The block being filled. */
   private current: Buffer | undefined;
-  /** Whether a block was taken yet (the first of small content is FIRST_SMALL_BLOCK). */
-  private tookBlock = false;
   private fill = 0;
   /** Small content: its blocks and their filled views, kept until discard() for `contentInMemory`. */
   private kept: Buffer[] = [];
@@ -161,10 +159,11 @@ export class StagedFile {
     if (this.failure) throw this.failure;
     this.digest.update(chunk);
     this.storedCrcs.update(chunk);
+    // The content's first block: no byte came before this chunk's first.
+    const first = this.keepSmall && this.bytes === 0;
     this.bytes += chunk.length;
     for (let from = 0; from < chunk.length;) {
-      this.current ??= this.keepSmall && !this.tookBlock ? Buffer.allocUnsafe(FIRST_SMALL_BLOCK) : takeBlock();
-      this.tookBlock = true;
+      this.current ??= first && from === 0 ? Buffer.allocUnsafe(FIRST_SMALL_BLOCK) : takeBlock();
       const n = Math.min(chunk.length - from, this.current.length - this.fill);
       this.current.set(chunk.subarray(from, from + n), this.fill);
       from += n;

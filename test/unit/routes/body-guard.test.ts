@@ -62,12 +62,14 @@ describe('request body guard', () => {
     expect(source.released).toBe(true);
   });
 
-  it('guardBody: an onChunk that throws ends the body with its error', async () => {
-    const body = guardBody(sourceOf(['ab', 'cd']), LIMITS, (c) => {
+  it('guardBody: an onChunk that throws ends the body with its error and releases the source', async () => {
+    const source = sourceOf(['ab', 'cd', 'ef']);
+    const body = guardBody(source, LIMITS, (c) => {
       if (Buffer.from(c).toString() === 'cd') throw new Error('refused at cd');
     });
     await expect(body.next()).resolves.toEqual({ done: false, value: Buffer.from('ab') });
     await expect(body.next()).rejects.toThrow('refused at cd');
+    expect(source.released).toBe(true);
     await expect(body.next()).resolves.toEqual({ done: true, value: undefined });
   });
 });
