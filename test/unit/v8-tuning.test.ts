@@ -49,6 +49,25 @@ function optimized(nodeFlags: string[] = []): { held: boolean; released: boolean
   return { held: done(held), released: done(released) };
 }
 
+/**
+ * Whether a function first called while held, and one first called after release, run baseline (Sparkplug) code
+ * after one call. The intrinsic is compiled by V8 itself (a Function body), not by the TypeScript loader.
+ */
+function baseline(nodeFlags: string[] = []): { held: boolean; released: boolean } {
+  const out = child(`
+    const isBaseline = new Function('f', 'return %ActiveTierIsSparkplug(f)');
+    function first(n) { return n + 1; }
+    function second(n) { return n + 2; }
+    tuning.holdDuringStart();
+    first(1);
+    const held = isBaseline(first);
+    tuning.releaseAfterStart();
+    second(1);
+    console.log(JSON.stringify({ held, released: isBaseline(second) }));
+  `, ['--allow-natives-syntax', ...nodeFlags]);
+  return JSON.parse(out) as { held: boolean; released: boolean };
+}
+
 describe('V8 tuning', () => {
   it('start: without the module, V8 grows the new space to 16 MiB per semi-space', () => {
     expect(newSpace([]).after).toBe(32);
@@ -74,5 +93,13 @@ describe('V8 tuning', () => {
 
   it('start: node flags for the optimizing compiler are obeyed', () => {
     expect(optimized(['--no-turbofan'])).toEqual({ held: false, released: false });
+  });
+
+  it('serve: held, a function first called runs in the interpreter; released, it gets baseline code at once', () => {
+    expect(baseline()).toEqual({ held: false, released: true });
+  });
+
+  it('serve: node flags for baseline code are obeyed', () => {
+    expect(baseline(['--no-sparkplug'])).toEqual({ held: false, released: false });
   });
 });
