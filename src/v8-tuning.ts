@@ -1,8 +1,9 @@
 /**
  * How V8 runs the Strata process (`npm start`, `strata`, `node dist/server.js`, the image; not Strata in another
  * program's process): two of its settings are held while Strata starts and released once it listens, a third is
- * set as it starts and a fourth once it listens. The settings used are read by V8 as it goes, so they can be changed from here; `node
- * dist/server.js` passes no node flags. A process started with node flags of its own for a setting is left to them.
+ * set as it starts and a fourth once it listens. The settings used are read by V8 as it goes, so they can be
+ * changed from here; `node dist/server.js` passes no node flags. A process started with node flags of its own for
+ * a setting is left to them.
  *
  * The young generation (the new space: two semi-spaces). V8 grows it while objects survive it, up to 16 MiB per
  * semi-space on a 64-bit machine (Node 20): a start (every module's code and schemas survive) takes it there, and a
