@@ -64,7 +64,6 @@ const OLD_GROWING_PERCENT = 50;
 let state: 'free' | 'held' | 'released' = 'free';
 let youngHeld = false;
 let compilerHeld = false;
-let baselineHeld = false;
 let factor = 2;
 
 function setGrowthFactor(f: number): void {
@@ -92,7 +91,6 @@ export function holdDuringStart(): void {
   if (youngHeld) setGrowthFactor(1);
   compilerHeld = !setByNodeFlags(COMPILER_FLAGS);
   if (compilerHeld) setFlagsFromString('--no-turbofan');
-  baselineHeld = !setByNodeFlags(BASELINE_FLAGS);
   if (!setByNodeFlags(OLD_FLAGS)) setFlagsFromString(`--heap-growing-percent=${OLD_GROWING_PERCENT}`);
 }
 
@@ -101,7 +99,8 @@ export function releaseAfterStart(): void {
   if (state !== 'held') return;
   state = 'released';
   if (compilerHeld) setFlagsFromString('--turbofan');
-  if (baselineHeld) setFlagsFromString('--always-sparkplug');
+  // Nothing to hold while starting: the setting only begins here.
+  if (!setByNodeFlags(BASELINE_FLAGS)) setFlagsFromString('--always-sparkplug');
   if (youngHeld) {
     const fit = () => setGrowthFactor(Math.max(1, Math.round(YOUNG_CAP_BYTES / semiSpaceBytes())));
     fit();
