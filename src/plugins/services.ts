@@ -12,6 +12,7 @@ import { countFailures } from './metrics.js';
 import { ContentLinks } from '../core/links.js';
 import type { LayerRepository } from '../core/ports.js';
 import { openDatabase, type Db } from '../store/sqlite/db.js';
+import { IdleCheckpoints } from '../store/sqlite/idle-checkpoints.js';
 import { SqliteLayerRepo } from '../store/sqlite/sqlite-repository.js';
 import { createBlobBackend, type BlobBackend } from '../store/blob/index.js';
 import { StagingArea } from '../store/staging.js';
@@ -39,12 +40,14 @@ export default fp<{ config: Config }>(
     await mkdir(config.dataDir, { recursive: true });
     const lock = lockDataDir(config.dataDir);
     let db: Db | undefined;
+    let checkpoints: IdleCheckpoints | undefined;
     let repo: LayerRepository | undefined;
     let stopSweeping: (() => Promise<void>) | undefined;
     const release = async () => {
       // A sweep under way must not outlive the store it writes to.
       await stopSweeping?.();
       await repo?.close();
+      checkpoints?.stop();
       if (db?.open) db.close();
       lock.release();
     };
@@ -52,6 +55,7 @@ export default fp<{ config: Config }>(
     try {
       // The SQLite file also keeps what the filesystem bucket store knows of its objects, whatever holds the layers.
       db = openDatabase(join(config.dataDir, 'strata.sqlite'), config.durability);
+      checkpoints = new IdleCheckpoints(db);
       repo = config.metadataUrl
         ? await openPostgres(config.metadataUrl)
         : new SqliteLayerRepo(db, { inlineContent: config.blobBackend === 'fs', groupCommits: config.durability === 'power' });
