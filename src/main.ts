@@ -62,8 +62,8 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void close('SIGTERM'));
   const address = await app.listen({ host: config.host, port: config.port });
   // Started (listen readies the app: its routes' schemas are compiled then): from here on, what survives a scavenge
-  // and what runs hot are the work's, not the start's.
-  releaseAfterStart();
+  // and what runs hot are the work's, not the start's; health probes are not work enough to optimize for.
+  releaseAfterStart(app.server, (url) => url === '/_strata/health' || url.startsWith('/_strata/health?'));
   console.log(
     `strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 ` +
       'and /2023-03-30; API documents at /_strata/docs/, metrics at /_strata/metrics',

@@ -50,6 +50,32 @@ function optimized(nodeFlags: string[] = []): { held: boolean; released: boolean
 }
 
 /**
+ * Released with a server: whether a hot function run by the server's handler was optimized while it answered probes,
+ * and once it answered another request.
+ */
+function optimizedOnWork(): { probes: boolean; work: boolean } {
+  const out = child(`
+    import { createServer } from 'node:http';
+    function hotLoop(n) { let s = 0; for (let i = 0; i < n; i++) s += (i * 7) % 13; return s; }
+    tuning.holdDuringStart();
+    const server = createServer((req, res) => {
+      for (let i = 0; i < 2000; i++) hotLoop(10_000);
+      res.end('done');
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    tuning.releaseAfterStart(server, (url) => url === '/probe');
+    const base = 'http://127.0.0.1:' + server.address().port;
+    for (let i = 0; i < 3; i++) await (await fetch(base + '/probe')).text();
+    console.log('WORK');
+    await (await fetch(base + '/work')).text();
+    server.close();
+  `, ['--trace-opt', '--no-concurrent-recompilation']);
+  const [probes, work] = out.split('WORK');
+  const done = (text = '') => /completed (optimizing|compiling) .*<JSFunction hotLoop/.test(text);
+  return { probes: done(probes), work: done(work) };
+}
+
+/**
  * Whether a function first called while held, and one first called after release, run baseline (Sparkplug) code
  * after one call. The intrinsic is compiled by V8 itself (a Function body), not by the TypeScript loader.
  */
@@ -89,6 +115,10 @@ describe('V8 tuning', () => {
 
   it('start: held, hot code is not optimized; released, it is', () => {
     expect(optimized()).toEqual({ held: false, released: true });
+  });
+
+  it('serve: released with a server, hot code is not optimized while it answers probes, and is from its first other request', () => {
+    expect(optimizedOnWork()).toEqual({ probes: false, work: true });
   });
 
   it('start: node flags for the optimizing compiler are obeyed', () => {
