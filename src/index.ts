@@ -60,11 +60,14 @@ export async function startStrata(options: StrataOptions = {}): Promise<RunningS
   const ownDir = env.STRATA_DATA_DIR === undefined;
   if (ownDir) env.STRATA_DATA_DIR = await mkdtemp(join(tmpdir(), 'strata-'));
   const config = loadConfig(env);
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   try {
     app = await buildApp(config);
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    // A listen that fails (the port taken) comes after the stores opened: closing the app closes them and frees the
+    // data directory for the next start in this process.
+    await app?.close().catch(() => undefined);
     if (ownDir) await rm(config.dataDir, { recursive: true, force: true });
     throw err;
   }

@@ -6,6 +6,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +71,19 @@ describe('startStrata', () => {
     const strata = await startStrata({ dataDir });
     await strata.stop();
     expect(existsSync(join(dataDir, 'strata.sqlite'))).toBe(true);
+  });
+
+  it('startStrata: a port in use is refused, and the data directory is free for the next start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'strata-api-'));
+    dirs.push(dataDir);
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as AddressInfo;
+    await expect(startStrata({ dataDir, host: '127.0.0.1', port })).rejects.toThrow(/EADDRINUSE/);
+    taken.close();
+    // A start that kept the data directory's lock would make this one wait for it, then refuse (DataDirInUse).
+    const strata = await startStrata({ dataDir, port: 0 });
+    await strata.stop();
   });
 
   it('startStrata: an unknown option is refused with its name', async () => {
