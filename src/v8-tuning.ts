@@ -104,7 +104,9 @@ export function holdDuringStart(): void {
  * of 72.2-72.3 (medians of six and eight starts, after one probe and after 20 more). The rest is released at once:
  * a probe runs much of the request path a publish runs (Fastify's), which must get its baseline code then. With all
  * of it released at the first other request, the first 20 1 KB publishes after a start took a median of 1.93 against
- * 1.61 ms (ten starts each); as here, 1.50 against 1.50 (20 starts each).
+ * 1.61 ms (ten starts each); as here, 1.50 against 1.50 (20 starts each). All measured on Node 20. Node 24 (the
+ * image's) also runs V8's middle tier, Maglev (Node 22 turned it off in 22.9.0, its changelog says), which
+ * `--no-turbofan` does not hold; what these settings save there is not measured (this machine has Node 20 only).
  */
 export function releaseAfterStart(server?: Server, isProbe?: (url: string) => boolean): void {
   if (state !== 'held') return;
