@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig, settingsHelp } from './config.js';
 import { SeedError } from './seed.js';
+import { isHealthProbe } from './routes/health-path.js';
 import { DataDirInUse } from './store/data-dir-lock.js';
 import { releaseAfterStart } from './v8-tuning.js';
 
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   // Started (listen readies the app: its routes' schemas are compiled then): from here on, what survives a scavenge
   // and what runs hot are the work's, not the start's; health probes are not work enough to optimize for.
-  releaseAfterStart(app.server, (url) => url === '/_strata/health' || url.startsWith('/_strata/health?'));
+  releaseAfterStart(app.server, isHealthProbe);
   console.log(
     `strata: listening on ${address}: AWS Lambda layers at /2018-10-31, FC layers at /2016-08-15, /2021-04-06 ` +
       'and /2023-03-30; API documents at /_strata/docs/, metrics at /_strata/metrics',

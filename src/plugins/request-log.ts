@@ -6,6 +6,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { HEALTH_PATH } from '../routes/health-path.js';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 /** pino's own fields, and ours that the text form puts in place instead of in the trailing JSON. */
@@ -44,7 +45,7 @@ export default fp<{ logLevel: Config['logLevel'] }>(async (app, opts) => {
   const logs = ['info', 'debug', 'trace'].includes(opts.logLevel);
   app.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0]!;
-    if (logs && path !== '/_strata/health') {
+    if (logs && path !== HEALTH_PATH) {
       const id = ID_HEADERS.map((h) => reply.getHeader(h)).find((v) => v !== undefined) ?? request.id;
       request.log.info({
         request: {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { HEALTH_PATH } from './health-path.js';
 
 const Health = z.strictObject({
   status: z.enum(['ok', 'degraded']),
@@ -31,7 +32,7 @@ export default async function healthRoutes(app: FastifyInstance) {
     summary: 'Whether Strata is ready: its metadata store and its blob backend are reachable',
     response: { 200: json('Ready'), 503: json('The blob backend or the metadata store cannot be reached') },
   };
-  app.get('/_strata/health', { schema, config: { surface: 'strata', operation: 'GetHealth' } }, async (_request, reply) => {
+  app.get(HEALTH_PATH, { schema, config: { surface: 'strata', operation: 'GetHealth' } }, async (_request, reply) => {
     const [blobBackend, metadataHealth] = await Promise.all([app.blobBackend.health(), app.layers.metadataHealth()]);
     const metadata = { type: app.config.metadataUrl ? 'postgres' as const : 'sqlite' as const, ...metadataHealth };
     const ready = blobBackend.reachable && metadata.reachable;
